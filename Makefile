@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Forward the usual targets to meson/ninja in build/, as QEMU's Makefile
+# does.  Run ./configure first.
+
+BUILD_DIR := build
+MESON_TEST := meson test -C $(BUILD_DIR) --print-errorlogs
+
+.PHONY: all check check-unit check-qtest bench clean distclean help
+
+ifeq ($(wildcard $(BUILD_DIR)/build.ninja),)
+all check check-unit check-qtest bench clean:
+	@echo "Please call configure before running make" >&2
+	@exit 1
+else
+all:
+	ninja -C $(BUILD_DIR)
+
+check: all
+	$(MESON_TEST)
+
+check-unit: all
+	$(MESON_TEST) --suite unit
+
+check-qtest: all
+	$(MESON_TEST) --suite qtest
+
+bench: all
+	meson test -C $(BUILD_DIR) --benchmark --verbose
+
+clean:
+	ninja -C $(BUILD_DIR) clean
+endif
+
+distclean:
+	rm -rf $(BUILD_DIR)
+
+help:
+	@echo "make            build everything in $(BUILD_DIR)/"
+	@echo "make check      run all tests (meson test)"
+	@echo "make check-unit run the unit suite"
+	@echo "make check-qtest run the qtest suite"
+	@echo "make bench      run the benchmarks"
+	@echo "make clean      remove build products"
+	@echo "make distclean  remove $(BUILD_DIR)/"
