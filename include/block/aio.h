@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * AioContext: an event loop for bottom halves and timers.
+ *
+ * An AioContext is a GSource, so it can be attached to a GMainContext (the
+ * main loop attaches qemu_get_aio_context() to glib's default context) or
+ * be run directly with aio_poll() by the thread that owns it.
+ *
+ * A bottom half (QEMUBH) is a callback that runs soon, in the thread of its
+ * AioContext.  Any thread may schedule it; scheduling is lock-free and
+ * wakes the context.  Scheduling a BH that is already scheduled does
+ * nothing more: it still runs once.
+ */
+
+#ifndef QEMU_AIO_H
+#define QEMU_AIO_H
+
+#include "qemu/queue.h"
+#include "qemu/timer.h"
+
+typedef struct Error Error;
+typedef struct AioContext AioContext;
+typedef struct QEMUBH QEMUBH;
+typedef void QEMUBHFunc(void *opaque);
+
+/**
+ * aio_context_new: a new AioContext with its own timer lists; NULL with
+ * @errp set if the host cannot provide a wake-up file descriptor.
+ */
+AioContext *aio_context_new(Error **errp);
+
+/* aio_context_ref/unref: the GSource reference count. */
+void aio_context_ref(AioContext *ctx);
+void aio_context_unref(AioContext *ctx);
+
+/* aio_get_g_source: the context as a GSource, with a new reference. */
+GSource *aio_get_g_source(AioContext *ctx);
+
+/**
+ * aio_poll: run the ready bottom halves and expired timers of @ctx; when
+ * nothing was ready and @blocking is true, sleep until something is.
+ * Returns whether any callback ran.  Only one thread at a time may poll
+ * a context.
+ */
+bool aio_poll(AioContext *ctx, bool blocking);
+
+/* aio_notify: wake whoever is polling @ctx, from any thread. */
+void aio_notify(AioContext *ctx);
+
+/* The timer list group of @ctx, for timer_new_full() and friends. */
+QEMUTimerListGroup *aio_get_timerlist_group(AioContext *ctx);
+
+QEMUBH *aio_bh_new_full(AioContext *ctx, QEMUBHFunc *cb, void *opaque,
+                        const char *name);
+#define aio_bh_new(ctx, cb, opaque) \
+    aio_bh_new_full((ctx), (cb), (opaque), (stringify(cb)))
+
+/* Schedule @cb to run once in @ctx; the BH frees itself afterwards. */
+void aio_bh_schedule_oneshot_full(AioContext *ctx, QEMUBHFunc *cb,
+                                  void *opaque, const char *name);
+#define aio_bh_schedule_oneshot(ctx, cb, opaque) \
+    aio_bh_schedule_oneshot_full((ctx), (cb), (opaque), (stringify(cb)))
+
+/* qemu_bh_schedule: run @bh's callback once, soon; any thread. */
+void qemu_bh_schedule(QEMUBH *bh);
+
+/* qemu_bh_cancel: forget a pending schedule; the callback may be running. */
+void qemu_bh_cancel(QEMUBH *bh);
+
+/*
+ * qemu_bh_delete: cancel and free @bh.  The memory is released by the
+ * context's thread, so this is safe from any thread and from @bh's own
+ * callback; @bh must not be used afterwards.
+ */
+void qemu_bh_delete(QEMUBH *bh);
+
+#endif /* QEMU_AIO_H */
