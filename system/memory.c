@@ -1,0 +1,1217 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The memory API: MemoryRegion objects and their topology, transactions,
+ * FlatView rendering, MemoryListeners and the dispatch of one access to
+ * an I/O region.  Multi-region accesses, RAM and the global address
+ * spaces are in physmem.c.
+ *
+ * The design (why a FlatView holds region references, why a removed
+ * region lives on for a grace period) is in docs/devel/memory.md.
+ *
+ * Locking: everything that changes the topology, and the listener
+ * callbacks, run under the BQL; readers of a FlatView run under
+ * rcu_read_lock() only.
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/rcu.h"
+#include "exec/memory.h"
+#include "exec/memory-internal.h"
+#include "exec/ramblock.h"
+
+/* Protected by the BQL, like everything in the topology. */
+static unsigned memory_region_transaction_depth;
+static bool memory_region_update_pending;
+
+static QTAILQ_HEAD(, MemoryListener) memory_listeners =
+    QTAILQ_HEAD_INITIALIZER(memory_listeners);
+static QTAILQ_HEAD(, AddressSpace) address_spaces =
+    QTAILQ_HEAD_INITIALIZER(address_spaces);
+
+/* Address ranges */
+
+static AddrRange addrrange_make(Int128 start, Int128 size)
+{
+    return (AddrRange) { start, size };
+}
+
+static Int128 addrrange_end(AddrRange r)
+{
+    return int128_add(r.start, r.size);
+}
+
+/* The overlap of @r1 and @r2; its size is zero or negative if none. */
+static AddrRange addrrange_intersection(AddrRange r1, AddrRange r2)
+{
+    Int128 start = int128_max(r1.start, r2.start);
+    Int128 end = int128_min(addrrange_end(r1), addrrange_end(r2));
+
+    return addrrange_make(start, int128_sub(end, start));
+}
+
+/*
+ * I/O regions nobody implemented: every access is invalid.  As in QEMU,
+ * an invalid or unassigned memory read returns 0; only the I/O port
+ * space floats high (system/ioport.c).
+ */
+
+static uint64_t unassigned_mem_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return 0;
+}
+
+static void unassigned_mem_write(void *opaque, hwaddr addr, uint64_t data,
+                                 unsigned size)
+{
+}
+
+static bool unassigned_mem_accepts(void *opaque, hwaddr addr, unsigned size,
+                                   bool is_write, MemTxAttrs attrs)
+{
+    return false;
+}
+
+static const MemoryRegionOps unassigned_mem_ops = {
+    .read = unassigned_mem_read,
+    .write = unassigned_mem_write,
+    .valid.accepts = unassigned_mem_accepts,
+    .endianness = DEVICE_NATIVE_ENDIAN,
+};
+
+/* The MemoryRegion type */
+
+static void memory_region_destructor_none(MemoryRegion *mr)
+{
+}
+
+static void memory_region_destructor_ram(MemoryRegion *mr)
+{
+    qemu_ram_free(mr->ram_block);
+    mr->ram_block = NULL;
+}
+
+static void memory_region_initfn(Object *obj)
+{
+    MemoryRegion *mr = MEMORY_REGION(obj);
+
+    mr->ops = &unassigned_mem_ops;
+    mr->enabled = true;
+    mr->global_locking = true;
+    mr->destructor = memory_region_destructor_none;
+    QTAILQ_INIT(&mr->subregions);
+}
+
+/*
+ * The last reference is gone: the region is in no FlatView (each of
+ * those holds a reference) and in no container (which would too, through
+ * the owner, unless the region has none: then removing it first is the
+ * caller's job, as in QEMU).
+ */
+static void memory_region_finalize(Object *obj)
+{
+    MemoryRegion *mr = MEMORY_REGION(obj);
+
+    assert(!mr->container);
+
+    /*
+     * Nothing can see the region any more, so its subregions can go
+     * without a topology update: clearing enabled makes
+     * memory_region_del_subregion() skip it.
+     */
+    mr->enabled = false;
+    if (!QTAILQ_EMPTY(&mr->subregions)) {
+        memory_region_transaction_begin();
+        while (!QTAILQ_EMPTY(&mr->subregions)) {
+            memory_region_del_subregion(mr, QTAILQ_FIRST(&mr->subregions));
+        }
+        memory_region_transaction_commit();
+    }
+
+    mr->destructor(mr);
+    g_free((char *)mr->name);
+    mr->name = NULL;
+}
+
+static const TypeInfo memory_region_info = {
+    .name = TYPE_MEMORY_REGION,
+    .parent = TYPE_OBJECT,
+    .instance_size = sizeof(MemoryRegion),
+    .instance_init = memory_region_initfn,
+    .instance_finalize = memory_region_finalize,
+};
+
+static void memory_register_types(void)
+{
+    type_register_static(&memory_region_info);
+}
+
+type_init(memory_register_types)
+
+/*
+ * Property names cannot contain '/' (path separator) or brackets (the
+ * "[N]" index); QEMU escapes them as \xNN, and so do we.
+ */
+static bool memory_region_need_escape(char c)
+{
+    return c == '/' || c == '[' || c == '\\' || c == ']';
+}
+
+static char *memory_region_escape_name(const char *name)
+{
+    GString *s = g_string_new(NULL);
+    const char *p;
+
+    for (p = name; *p; p++) {
+        if (memory_region_need_escape(*p)) {
+            g_string_append_printf(s, "\\x%02x", (unsigned char)*p);
+        } else {
+            g_string_append_c(s, *p);
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+void memory_region_init(MemoryRegion *mr, Object *owner, const char *name,
+                        uint64_t size)
+{
+    object_initialize(mr, sizeof(*mr), TYPE_MEMORY_REGION);
+    mr->size = size == UINT64_MAX ? int128_2_64() : int128_make64(size);
+    mr->name = g_strdup(name);
+    mr->owner = owner;
+
+    if (name) {
+        g_autofree char *escaped = memory_region_escape_name(name);
+        g_autofree char *prop = g_strdup_printf("%s[*]", escaped);
+        Object *parent = owner;
+
+        if (!parent) {
+            parent = container_get(object_get_root(), "/machine/unattached");
+        }
+        /*
+         * The parent's child property becomes the only reference: the
+         * region dies with its owner, or when unparented.
+         */
+        object_property_add_child(parent, prop, OBJECT(mr));
+        object_unref(OBJECT(mr));
+    }
+}
+
+void memory_region_init_io(MemoryRegion *mr, Object *owner,
+                           const MemoryRegionOps *ops, void *opaque,
+                           const char *name, uint64_t size)
+{
+    memory_region_init(mr, owner, name, size);
+    mr->ops = ops ? ops : &unassigned_mem_ops;
+    mr->opaque = opaque;
+    mr->terminates = true;
+}
+
+bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
+                            const char *name, uint64_t size, Error **errp)
+{
+    memory_region_init(mr, owner, name, size);
+    mr->ram = true;
+    mr->terminates = true;
+    mr->destructor = memory_region_destructor_ram;
+    mr->ram_block = qemu_ram_alloc(size, mr, errp);
+    if (!mr->ram_block) {
+        mr->destructor = memory_region_destructor_none;
+        mr->size = int128_zero();
+        object_unparent(OBJECT(mr));
+        return false;
+    }
+    return true;
+}
+
+void memory_region_init_ram_ptr(MemoryRegion *mr, Object *owner,
+                                const char *name, uint64_t size, void *ptr)
+{
+    memory_region_init(mr, owner, name, size);
+    mr->ram = true;
+    mr->terminates = true;
+    mr->destructor = memory_region_destructor_ram;
+    mr->ram_block = qemu_ram_alloc_from_ptr(size, ptr, mr);
+}
+
+void memory_region_init_alias(MemoryRegion *mr, Object *owner,
+                              const char *name, MemoryRegion *orig,
+                              hwaddr offset, uint64_t size)
+{
+    memory_region_init(mr, owner, name, size);
+    /*
+     * No reference on @orig, as in QEMU: the alias and its target usually
+     * share an owner, and a reference would keep that owner alive
+     * forever.
+     */
+    mr->alias = orig;
+    mr->alias_offset = offset;
+}
+
+void memory_region_ref(MemoryRegion *mr)
+{
+    /*
+     * The owner, not the region: I/O callbacks use the owner's state, and
+     * the owner keeps its child regions alive.  For a region that is its
+     * own owner (virtio-gpu blobs) this is the region itself.
+     */
+    if (mr && mr->owner) {
+        object_ref(mr->owner);
+    }
+}
+
+void memory_region_unref(MemoryRegion *mr)
+{
+    if (mr && mr->owner) {
+        object_unref(mr->owner);
+    }
+}
+
+uint64_t memory_region_size(MemoryRegion *mr)
+{
+    if (int128_eq(mr->size, int128_2_64())) {
+        return UINT64_MAX;
+    }
+    return int128_get64(mr->size);
+}
+
+bool memory_region_is_ram(MemoryRegion *mr)
+{
+    return mr->ram;
+}
+
+bool memory_region_is_mapped(MemoryRegion *mr)
+{
+    return mr->container != NULL;
+}
+
+bool memory_region_is_enabled(MemoryRegion *mr)
+{
+    return mr->enabled;
+}
+
+void *memory_region_get_ram_ptr(MemoryRegion *mr)
+{
+    hwaddr offset = 0;
+
+    while (mr->alias) {
+        offset += mr->alias_offset;
+        mr = mr->alias;
+    }
+    assert(mr->ram_block);
+    return mr->ram_block->host + offset;
+}
+
+const char *memory_region_name(const MemoryRegion *mr)
+{
+    return mr->name ? mr->name : "";
+}
+
+Object *memory_region_owner(MemoryRegion *mr)
+{
+    return mr->owner;
+}
+
+/* FlatViews */
+
+static FlatView *flatview_new(MemoryRegion *root)
+{
+    FlatView *view = g_new0(FlatView, 1);
+
+    view->ref = 1;
+    view->root = root;
+    memory_region_ref(root);
+    return view;
+}
+
+/* Runs one grace period after the last flatview_unref(). */
+static void flatview_destroy(FlatView *view)
+{
+    unsigned i;
+
+    /*
+     * No reader can see @view any more, so its regions may go: for one
+     * that was removed from the map and unparented, this drops the last
+     * reference and finalises it, here in the call_rcu thread with the
+     * BQL held.
+     */
+    for (i = 0; i < view->nr; i++) {
+        memory_region_unref(view->ranges[i].mr);
+    }
+    memory_region_unref(view->root);
+    g_free(view->ranges);
+    g_free(view);
+}
+
+/*
+ * Only the AddressSpace holds a reference: readers rely on RCU alone, so
+ * a view is destroyed one grace period after it was replaced.
+ */
+static void flatview_unref(FlatView *view)
+{
+    if (qatomic_fetch_dec(&view->ref) == 1) {
+        call_rcu(view, flatview_destroy, rcu);
+    }
+}
+
+static void flatview_insert(FlatView *view, unsigned pos, FlatRange *range)
+{
+    if (view->nr == view->nr_allocated) {
+        view->nr_allocated = MAX(2 * view->nr, 10);
+        view->ranges = g_renew(FlatRange, view->ranges, view->nr_allocated);
+    }
+    memmove(view->ranges + pos + 1, view->ranges + pos,
+            (view->nr - pos) * sizeof(*range));
+    view->ranges[pos] = *range;
+    view->nr++;
+}
+
+/*
+ * Give the parts of @clip that no range of @view covers yet to @mr, whose
+ * offset 0 lies at address @base.  Regions are rendered winners first, so
+ * what is already there stays.
+ */
+static void flatview_fill(FlatView *view, MemoryRegion *mr, Int128 base,
+                          AddrRange clip, bool readonly)
+{
+    Int128 pos = clip.start;
+    Int128 end = addrrange_end(clip);
+    unsigned i = 0;
+
+    while (i < view->nr &&
+           int128_le(flatrange_end(&view->ranges[i]), pos)) {
+        i++;
+    }
+    while (int128_lt(pos, end)) {
+        FlatRange fr;
+        Int128 hole_end = end;
+
+        if (i < view->nr && int128_le(view->ranges[i].addr.start, pos)) {
+            pos = flatrange_end(&view->ranges[i]);
+            i++;
+            continue;
+        }
+        if (i < view->nr) {
+            hole_end = int128_min(hole_end, view->ranges[i].addr.start);
+        }
+        fr.mr = mr;
+        fr.offset_in_region = int128_get64(int128_sub(pos, base));
+        fr.addr = addrrange_make(pos, int128_sub(hole_end, pos));
+        fr.readonly = readonly;
+        flatview_insert(view, i, &fr);
+        i++;
+        pos = hole_end;
+    }
+}
+
+/*
+ * Render @mr, whose container's offset 0 lies at address @base, into
+ * @view, within @clip.  Subregions come first, in list order (highest
+ * priority, then latest added, first), so they win over what follows and
+ * over @mr's own contents.
+ */
+static void render_memory_region(FlatView *view, MemoryRegion *mr,
+                                 Int128 base, AddrRange clip, bool readonly)
+{
+    MemoryRegion *subregion;
+
+    if (!mr->enabled) {
+        return;
+    }
+
+    base = int128_add(base, int128_make64(mr->addr));
+    readonly |= mr->readonly;
+
+    clip = addrrange_intersection(addrrange_make(base, mr->size), clip);
+    if (!int128_gt(clip.size, int128_zero())) {
+        return;
+    }
+
+    if (mr->alias) {
+        /* Place the target so that alias_offset lands at our start. */
+        base = int128_sub(base, int128_make64(mr->alias->addr));
+        base = int128_sub(base, int128_make64(mr->alias_offset));
+        render_memory_region(view, mr->alias, base, clip, readonly);
+        return;
+    }
+
+    QTAILQ_FOREACH(subregion, &mr->subregions, subregions_link) {
+        render_memory_region(view, subregion, base, clip, readonly);
+    }
+
+    if (mr->terminates) {
+        flatview_fill(view, mr, base, clip, readonly);
+    }
+}
+
+static bool flatrange_can_merge(const FlatRange *a, const FlatRange *b)
+{
+    return a->mr == b->mr &&
+        a->readonly == b->readonly &&
+        int128_eq(flatrange_end(a), b->addr.start) &&
+        int128_eq(int128_add(int128_make64(a->offset_in_region),
+                             a->addr.size),
+                  int128_make64(b->offset_in_region));
+}
+
+/* Merge neighbours that continue each other, e.g. split by a hole-less
+ * overlap, so that listeners see one section per contiguous piece. */
+static void flatview_simplify(FlatView *view)
+{
+    unsigned i, j = 0;
+
+    for (i = 0; i < view->nr; i++) {
+        if (j > 0 && flatrange_can_merge(&view->ranges[j - 1],
+                                         &view->ranges[i])) {
+            view->ranges[j - 1].addr.size =
+                int128_add(view->ranges[j - 1].addr.size,
+                           view->ranges[i].addr.size);
+        } else {
+            view->ranges[j++] = view->ranges[i];
+        }
+    }
+    view->nr = j;
+}
+
+static FlatView *generate_memory_topology(MemoryRegion *root)
+{
+    FlatView *view = flatview_new(root);
+    unsigned i;
+
+    if (root) {
+        render_memory_region(view, root, int128_zero(),
+                             addrrange_make(int128_zero(), int128_2_64()),
+                             false);
+    }
+    flatview_simplify(view);
+
+    /*
+     * A reader that found a range may use its region until it leaves its
+     * RCU critical section; the view's references keep the region (and
+     * its owner, whose state its callbacks use) alive until then.
+     */
+    for (i = 0; i < view->nr; i++) {
+        memory_region_ref(view->ranges[i].mr);
+    }
+    return view;
+}
+
+FlatRange *flatview_lookup(FlatView *fv, hwaddr addr, Int128 *next)
+{
+    Int128 a = int128_make64(addr);
+    unsigned lo = 0, hi = fv->nr;
+
+    /* The first range that ends above @addr. */
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+
+        if (int128_le(flatrange_end(&fv->ranges[mid]), a)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < fv->nr && int128_le(fv->ranges[lo].addr.start, a)) {
+        return &fv->ranges[lo];
+    }
+    if (next) {
+        *next = lo < fv->nr ? fv->ranges[lo].addr.start : int128_2_64();
+    }
+    return NULL;
+}
+
+/* Listeners */
+
+static MemoryRegionSection section_from_flat_range(FlatRange *fr,
+                                                   FlatView *fv)
+{
+    return (MemoryRegionSection) {
+        .mr = fr->mr,
+        .fv = fv,
+        .offset_within_region = fr->offset_in_region,
+        .size = fr->addr.size,
+        .offset_within_address_space = int128_get64(fr->addr.start),
+        .readonly = fr->readonly,
+    };
+}
+
+static bool flatrange_equal(const FlatRange *a, const FlatRange *b)
+{
+    return a->mr == b->mr &&
+        int128_eq(a->addr.start, b->addr.start) &&
+        int128_eq(a->addr.size, b->addr.size) &&
+        a->offset_in_region == b->offset_in_region &&
+        a->readonly == b->readonly;
+}
+
+/* Call @callback of every listener of @as, by priority. */
+static void memory_listener_call_section(AddressSpace *as, bool reverse,
+                                         size_t callback,
+                                         MemoryRegionSection *section)
+{
+    typedef void Callback(MemoryListener *, MemoryRegionSection *);
+    MemoryListener *l;
+
+    if (reverse) {
+        QTAILQ_FOREACH_REVERSE(l, &as->listeners, link_as) {
+            Callback *fn = *(Callback **)((char *)l + callback);
+
+            if (fn) {
+                fn(l, section);
+            }
+        }
+    } else {
+        QTAILQ_FOREACH(l, &as->listeners, link_as) {
+            Callback *fn = *(Callback **)((char *)l + callback);
+
+            if (fn) {
+                fn(l, section);
+            }
+        }
+    }
+}
+
+#define MEMORY_LISTENER_UPDATE_REGION(fr, fv, as, reverse, callback)     \
+    do {                                                                \
+        MemoryRegionSection _section = section_from_flat_range(fr, fv); \
+        memory_listener_call_section(as, reverse,                       \
+                                     offsetof(MemoryListener, callback), \
+                                     &_section);                        \
+    } while (0)
+
+static void memory_listener_call_global_begin(void)
+{
+    MemoryListener *l;
+
+    QTAILQ_FOREACH(l, &memory_listeners, link) {
+        if (l->begin) {
+            l->begin(l);
+        }
+    }
+}
+
+static void memory_listener_call_global_commit(void)
+{
+    MemoryListener *l;
+
+    QTAILQ_FOREACH(l, &memory_listeners, link) {
+        if (l->commit) {
+            l->commit(l);
+        }
+    }
+}
+
+/*
+ * Walk @old and @new (both sorted) in step.  The first pass (!adding)
+ * reports what disappeared or changed, the second what appeared or stayed,
+ * so a listener never sees two sections overlap.
+ */
+static void address_space_update_topology_pass(AddressSpace *as,
+                                               FlatView *old, FlatView *new,
+                                               bool adding)
+{
+    unsigned iold = 0, inew = 0;
+
+    while (iold < old->nr || inew < new->nr) {
+        FlatRange *frold = iold < old->nr ? &old->ranges[iold] : NULL;
+        FlatRange *frnew = inew < new->nr ? &new->ranges[inew] : NULL;
+
+        if (frold &&
+            (!frnew ||
+             int128_lt(frold->addr.start, frnew->addr.start) ||
+             (int128_eq(frold->addr.start, frnew->addr.start) &&
+              !flatrange_equal(frold, frnew)))) {
+            /* Only in old, or changed. */
+            if (!adding) {
+                MEMORY_LISTENER_UPDATE_REGION(frold, old, as, true,
+                                              region_del);
+            }
+            iold++;
+        } else if (frold && frnew && flatrange_equal(frold, frnew)) {
+            if (adding) {
+                MEMORY_LISTENER_UPDATE_REGION(frnew, new, as, false,
+                                              region_nop);
+            }
+            iold++;
+            inew++;
+        } else {
+            /* Only in new. */
+            if (adding) {
+                MEMORY_LISTENER_UPDATE_REGION(frnew, new, as, false,
+                                              region_add);
+            }
+            inew++;
+        }
+    }
+}
+
+/* Render @as again, tell its listeners, publish, retire the old view. */
+static void address_space_set_flatview(AddressSpace *as)
+{
+    FlatView *old_view = as->current_map;
+    FlatView *new_view = generate_memory_topology(as->root);
+
+    if (old_view && !QTAILQ_EMPTY(&as->listeners)) {
+        address_space_update_topology_pass(as, old_view, new_view, false);
+        address_space_update_topology_pass(as, old_view, new_view, true);
+    }
+
+    /* Pairs with qatomic_rcu_read() in address_space_to_flatview(). */
+    qatomic_rcu_set(&as->current_map, new_view);
+
+    /*
+     * Readers may still be using the old view: flatview_unref() frees it,
+     * and drops its region references, only after a grace period.
+     */
+    if (old_view) {
+        flatview_unref(old_view);
+    }
+}
+
+/* Transactions */
+
+void memory_region_transaction_begin(void)
+{
+    memory_region_transaction_depth++;
+}
+
+void memory_region_transaction_commit(void)
+{
+    AddressSpace *as;
+
+    assert(memory_region_transaction_depth);
+    assert(bql_locked());
+
+    if (--memory_region_transaction_depth ||
+        !memory_region_update_pending) {
+        return;
+    }
+
+    /*
+     * Listener callbacks may change the topology themselves (QEMU does not
+     * forbid it); keep a transaction open meanwhile so such changes are
+     * batched into one more round rather than recursing.
+     */
+    while (memory_region_update_pending) {
+        memory_region_update_pending = false;
+        memory_region_transaction_depth++;
+        memory_listener_call_global_begin();
+        QTAILQ_FOREACH(as, &address_spaces, address_spaces_link) {
+            address_space_set_flatview(as);
+        }
+        memory_listener_call_global_commit();
+        memory_region_transaction_depth--;
+    }
+}
+
+/* Topology */
+
+static void memory_region_update_container_subregions(MemoryRegion *subregion)
+{
+    MemoryRegion *mr = subregion->container;
+    MemoryRegion *other;
+
+    memory_region_transaction_begin();
+
+    /* The container's reference; dropped in memory_region_del_subregion. */
+    memory_region_ref(subregion);
+
+    /*
+     * Keep the list ordered winners first: by decreasing priority, and a
+     * newcomer before existing equals, so the latest added wins.
+     */
+    QTAILQ_FOREACH(other, &mr->subregions, subregions_link) {
+        if (subregion->priority >= other->priority) {
+            QTAILQ_INSERT_BEFORE(other, subregion, subregions_link);
+            goto done;
+        }
+    }
+    QTAILQ_INSERT_TAIL(&mr->subregions, subregion, subregions_link);
+done:
+    memory_region_update_pending |= mr->enabled && subregion->enabled;
+    memory_region_transaction_commit();
+}
+
+static void memory_region_add_subregion_common(MemoryRegion *mr,
+                                               hwaddr offset,
+                                               MemoryRegion *subregion)
+{
+    assert(!subregion->container);
+    subregion->container = mr;
+    subregion->addr = offset;
+    memory_region_update_container_subregions(subregion);
+}
+
+void memory_region_add_subregion(MemoryRegion *mr, hwaddr offset,
+                                 MemoryRegion *subregion)
+{
+    subregion->priority = 0;
+    memory_region_add_subregion_common(mr, offset, subregion);
+}
+
+void memory_region_add_subregion_overlap(MemoryRegion *mr, hwaddr offset,
+                                         MemoryRegion *subregion,
+                                         int priority)
+{
+    subregion->priority = priority;
+    memory_region_add_subregion_common(mr, offset, subregion);
+}
+
+void memory_region_del_subregion(MemoryRegion *mr, MemoryRegion *subregion)
+{
+    memory_region_transaction_begin();
+    assert(subregion->container == mr);
+    subregion->container = NULL;
+    QTAILQ_REMOVE(&mr->subregions, subregion, subregions_link);
+    /*
+     * The container's reference.  FlatViews still showing the region
+     * hold their own, so it stays alive for their readers.
+     */
+    memory_region_unref(subregion);
+    memory_region_update_pending |= mr->enabled && subregion->enabled;
+    memory_region_transaction_commit();
+}
+
+void memory_region_set_enabled(MemoryRegion *mr, bool enabled)
+{
+    if (enabled == mr->enabled) {
+        return;
+    }
+    memory_region_transaction_begin();
+    mr->enabled = enabled;
+    memory_region_update_pending = true;
+    memory_region_transaction_commit();
+}
+
+/* Remove and add again: a moved region counts as the latest added. */
+static void memory_region_readd_subregion(MemoryRegion *mr)
+{
+    MemoryRegion *container = mr->container;
+
+    if (container) {
+        memory_region_transaction_begin();
+        /* Keep the region's owner alive while it is out of the list. */
+        memory_region_ref(mr);
+        memory_region_del_subregion(container, mr);
+        memory_region_add_subregion_common(container, mr->addr, mr);
+        memory_region_unref(mr);
+        memory_region_transaction_commit();
+    }
+}
+
+void memory_region_set_address(MemoryRegion *mr, hwaddr addr)
+{
+    if (addr != mr->addr) {
+        mr->addr = addr;
+        memory_region_readd_subregion(mr);
+    }
+}
+
+void memory_region_set_size(MemoryRegion *mr, uint64_t size)
+{
+    Int128 s = size == UINT64_MAX ? int128_2_64() : int128_make64(size);
+
+    if (int128_eq(s, mr->size)) {
+        return;
+    }
+    /* A RAM region cannot grow past its host memory. */
+    assert(!mr->ram_block || size <= mr->ram_block->used_length);
+    memory_region_transaction_begin();
+    mr->size = s;
+    memory_region_update_pending = true;
+    memory_region_transaction_commit();
+}
+
+void memory_region_set_alias_offset(MemoryRegion *mr, hwaddr offset)
+{
+    assert(mr->alias);
+    if (offset == mr->alias_offset) {
+        return;
+    }
+    memory_region_transaction_begin();
+    mr->alias_offset = offset;
+    memory_region_update_pending |= mr->enabled;
+    memory_region_transaction_commit();
+}
+
+void memory_region_set_readonly(MemoryRegion *mr, bool readonly)
+{
+    if (mr->readonly == readonly) {
+        return;
+    }
+    memory_region_transaction_begin();
+    mr->readonly = readonly;
+    memory_region_update_pending |= mr->enabled;
+    memory_region_transaction_commit();
+}
+
+/* Listener registration */
+
+static void listener_add_address_space(MemoryListener *listener,
+                                       AddressSpace *as)
+{
+    FlatView *view = as->current_map;
+    unsigned i;
+
+    if (listener->begin) {
+        listener->begin(listener);
+    }
+    if (listener->region_add) {
+        for (i = 0; i < view->nr; i++) {
+            MemoryRegionSection section =
+                section_from_flat_range(&view->ranges[i], view);
+
+            listener->region_add(listener, &section);
+        }
+    }
+    if (listener->commit) {
+        listener->commit(listener);
+    }
+}
+
+static void listener_del_address_space(MemoryListener *listener,
+                                       AddressSpace *as)
+{
+    FlatView *view = as->current_map;
+    unsigned i;
+
+    if (listener->begin) {
+        listener->begin(listener);
+    }
+    if (listener->region_del) {
+        for (i = 0; i < view->nr; i++) {
+            MemoryRegionSection section =
+                section_from_flat_range(&view->ranges[i], view);
+
+            listener->region_del(listener, &section);
+        }
+    }
+    if (listener->commit) {
+        listener->commit(listener);
+    }
+}
+
+void memory_listener_register(MemoryListener *listener, AddressSpace *as)
+{
+    MemoryListener *other;
+
+    assert(!listener->address_space);
+    listener->address_space = as;
+
+    /* Both lists by increasing priority, equals in registration order. */
+    QTAILQ_FOREACH(other, &memory_listeners, link) {
+        if (listener->priority < other->priority) {
+            break;
+        }
+    }
+    if (other) {
+        QTAILQ_INSERT_BEFORE(other, listener, link);
+    } else {
+        QTAILQ_INSERT_TAIL(&memory_listeners, listener, link);
+    }
+
+    QTAILQ_FOREACH(other, &as->listeners, link_as) {
+        if (listener->priority < other->priority) {
+            break;
+        }
+    }
+    if (other) {
+        QTAILQ_INSERT_BEFORE(other, listener, link_as);
+    } else {
+        QTAILQ_INSERT_TAIL(&as->listeners, listener, link_as);
+    }
+
+    /* A new listener first learns what is already there. */
+    listener_add_address_space(listener, as);
+}
+
+void memory_listener_unregister(MemoryListener *listener)
+{
+    AddressSpace *as = listener->address_space;
+
+    if (!as) {
+        return;
+    }
+    listener_del_address_space(listener, as);
+    QTAILQ_REMOVE(&memory_listeners, listener, link);
+    QTAILQ_REMOVE(&as->listeners, listener, link_as);
+    listener->address_space = NULL;
+}
+
+/* AddressSpaces */
+
+void address_space_init(AddressSpace *as, MemoryRegion *root,
+                        const char *name)
+{
+    memory_region_ref(root);
+    as->root = root;
+    as->current_map = NULL;
+    as->name = g_strdup(name ? name : "anonymous");
+    QTAILQ_INIT(&as->listeners);
+    QTAILQ_INSERT_TAIL(&address_spaces, as, address_spaces_link);
+    address_space_set_flatview(as);
+}
+
+/* One grace period after address_space_destroy(), under the BQL. */
+static void do_address_space_destroy(AddressSpace *as)
+{
+    assert(QTAILQ_EMPTY(&as->listeners));
+    flatview_unref(as->current_map);
+    g_free(as->name);
+    memory_region_unref(as->root);
+}
+
+void address_space_destroy(AddressSpace *as)
+{
+    MemoryRegion *root = as->root;
+
+    /* Listeners must have unregistered: they may point into @as. */
+    assert(QTAILQ_EMPTY(&as->listeners));
+
+    /* Leave racing readers an empty map rather than the old root. */
+    memory_region_transaction_begin();
+    as->root = NULL;
+    memory_region_update_pending = true;
+    memory_region_transaction_commit();
+    QTAILQ_REMOVE(&address_spaces, as, address_spaces_link);
+
+    /*
+     * Readers may still be using the current (empty) view; it and the
+     * root reference go after a grace period.
+     */
+    as->root = root;
+    call_rcu(as, do_address_space_destroy, rcu);
+}
+
+/* Dispatch of one access to an I/O region */
+
+static uint64_t size_mask(unsigned size)
+{
+    return size >= 8 ? UINT64_MAX : (1ULL << (size * 8)) - 1;
+}
+
+/* The target (x86) is little endian: only big-endian devices swap. */
+static bool memory_region_big_endian(MemoryRegion *mr)
+{
+    return mr->ops->endianness == DEVICE_BIG_ENDIAN;
+}
+
+static void adjust_endianness(MemoryRegion *mr, uint64_t *val, unsigned size)
+{
+    if (!memory_region_big_endian(mr)) {
+        return;
+    }
+    switch (size) {
+    case 1:
+        break;
+    case 2:
+        *val = __builtin_bswap16(*val);
+        break;
+    case 4:
+        *val = __builtin_bswap32(*val);
+        break;
+    case 8:
+        *val = __builtin_bswap64(*val);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+static bool memory_region_access_valid(MemoryRegion *mr, hwaddr addr,
+                                       unsigned size, bool is_write,
+                                       MemTxAttrs attrs)
+{
+    const MemoryRegionOps *ops = mr->ops;
+    const char *reason = NULL;
+
+    if (ops->valid.accepts &&
+        !ops->valid.accepts(mr->opaque, addr, size, is_write, attrs)) {
+        reason = "rejected";
+    } else if (!ops->valid.unaligned && (addr & (size - 1))) {
+        reason = "unaligned";
+    } else if (ops->valid.max_access_size &&
+               (size > ops->valid.max_access_size ||
+                size < ops->valid.min_access_size)) {
+        /* As in QEMU, max_access_size 0 means any size is valid. */
+        reason = "invalid size";
+    }
+    if (reason) {
+        qemu_log_mask(LOG_GUEST_ERROR, "Invalid %s at addr 0x%" HWADDR_PRIX
+                      ", size %u, region '%s', reason: %s\n",
+                      is_write ? "write" : "read", addr, size,
+                      memory_region_name(mr), reason);
+        return false;
+    }
+    return true;
+}
+
+unsigned memory_access_size(MemoryRegion *mr, unsigned l, hwaddr addr)
+{
+    unsigned access_size_max = mr->ops->valid.max_access_size;
+
+    if (!access_size_max) {
+        access_size_max = 4;
+    }
+    /* Cut at the natural alignment of @addr unless the device copes. */
+    if (!mr->ops->impl.unaligned) {
+        unsigned align_size_max = addr & -addr;
+
+        if (align_size_max != 0 && align_size_max < access_size_max) {
+            access_size_max = align_size_max;
+        }
+    }
+    if (l > access_size_max) {
+        l = access_size_max;
+    }
+    /* The largest power of two that fits. */
+    return 1u << (31 - __builtin_clz(l));
+}
+
+typedef MemTxResult AccessFn(MemoryRegion *mr, hwaddr addr, uint64_t *value,
+                             unsigned size, int shift, uint64_t mask,
+                             MemTxAttrs attrs);
+
+static MemTxResult memory_region_read_accessor(MemoryRegion *mr, hwaddr addr,
+                                               uint64_t *value,
+                                               unsigned size, int shift,
+                                               uint64_t mask,
+                                               MemTxAttrs attrs)
+{
+    MemTxResult r = MEMTX_OK;
+    uint64_t tmp = 0;
+
+    if (mr->ops->read_with_attrs) {
+        r = mr->ops->read_with_attrs(mr->opaque, addr, &tmp, size, attrs);
+    } else {
+        tmp = mr->ops->read(mr->opaque, addr, size);
+    }
+    if (shift >= 0) {
+        *value |= (tmp & mask) << shift;
+    } else {
+        *value |= (tmp & mask) >> -shift;
+    }
+    return r;
+}
+
+static MemTxResult memory_region_write_accessor(MemoryRegion *mr,
+                                                hwaddr addr,
+                                                uint64_t *value,
+                                                unsigned size, int shift,
+                                                uint64_t mask,
+                                                MemTxAttrs attrs)
+{
+    uint64_t tmp;
+
+    if (shift >= 0) {
+        tmp = (*value >> shift) & mask;
+    } else {
+        tmp = (*value << -shift) & mask;
+    }
+    if (mr->ops->write_with_attrs) {
+        return mr->ops->write_with_attrs(mr->opaque, addr, tmp, size, attrs);
+    }
+    mr->ops->write(mr->opaque, addr, tmp, size);
+    return MEMTX_OK;
+}
+
+/*
+ * Turn one @size-byte access into calls of impl.min..impl.max bytes.
+ * Pieces are placed in *@value by their significance in the device's byte
+ * order: in a big-endian device the lowest address is the most
+ * significant piece.  A narrower access than impl.min is widened and the
+ * shift (negative for big endian) picks the requested bytes.
+ */
+static MemTxResult access_with_adjusted_size(MemoryRegion *mr, hwaddr addr,
+                                             uint64_t *value, unsigned size,
+                                             MemTxAttrs attrs, AccessFn *fn)
+{
+    unsigned access_size_min = mr->ops->impl.min_access_size;
+    unsigned access_size_max = mr->ops->impl.max_access_size;
+    unsigned access_size;
+    MemTxResult r = MEMTX_OK;
+    uint64_t access_mask;
+    unsigned i;
+
+    if (!access_size_min) {
+        access_size_min = 1;
+    }
+    if (!access_size_max) {
+        access_size_max = 4;
+    }
+    access_size = MAX(MIN(size, access_size_max), access_size_min);
+    access_mask = size_mask(access_size);
+
+    for (i = 0; i < size; i += access_size) {
+        int shift;
+
+        if (memory_region_big_endian(mr)) {
+            shift = ((int)size - (int)access_size - (int)i) * 8;
+        } else {
+            shift = i * 8;
+        }
+        r |= fn(mr, addr + i, value, access_size, shift, access_mask, attrs);
+    }
+    return r;
+}
+
+/*
+ * Device callbacks expect the BQL unless the region opted out; a caller
+ * without it (a vCPU thread, later) takes it for the duration.
+ */
+static bool prepare_mmio_access(MemoryRegion *mr)
+{
+    if (mr->global_locking && !bql_locked()) {
+        bql_lock();
+        return true;
+    }
+    return false;
+}
+
+MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr,
+                                        uint64_t *pval, unsigned size,
+                                        MemTxAttrs attrs)
+{
+    MemTxResult r;
+    bool unlock;
+
+    if (!memory_region_access_valid(mr, addr, size, false, attrs)) {
+        *pval = unassigned_mem_read(mr->opaque, addr, size);
+        return MEMTX_DECODE_ERROR;
+    }
+
+    unlock = prepare_mmio_access(mr);
+    *pval = 0;
+    r = access_with_adjusted_size(mr, addr, pval, size, attrs,
+                                  memory_region_read_accessor);
+    if (unlock) {
+        bql_unlock();
+    }
+    *pval &= size_mask(size);
+    adjust_endianness(mr, pval, size);
+    return r;
+}
+
+MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr,
+                                         uint64_t data, unsigned size,
+                                         MemTxAttrs attrs)
+{
+    MemTxResult r;
+    bool unlock;
+
+    if (!memory_region_access_valid(mr, addr, size, true, attrs)) {
+        return MEMTX_DECODE_ERROR;
+    }
+
+    data &= size_mask(size);
+    adjust_endianness(mr, &data, size);
+    unlock = prepare_mmio_access(mr);
+    r = access_with_adjusted_size(mr, addr, &data, size, attrs,
+                                  memory_region_write_accessor);
+    if (unlock) {
+        bql_unlock();
+    }
+    return r;
+}
