@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * VM run state, and requests to shut down or reset the system.
+ *
+ * Requests may come from any thread or from a signal handler; they only
+ * record the request and wake the main loop, which carries it out.
+ */
+
+#ifndef SYSTEM_RUNSTATE_H
+#define SYSTEM_RUNSTATE_H
+
+typedef enum RunState {
+    RUN_STATE_PRELAUNCH,
+    RUN_STATE_RUNNING,
+    RUN_STATE_PAUSED,
+    RUN_STATE_SHUTDOWN,
+    RUN_STATE__MAX
+} RunState;
+
+typedef enum ShutdownCause {
+    SHUTDOWN_CAUSE_NONE,
+    SHUTDOWN_CAUSE_HOST_QMP_QUIT,
+    SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
+    SHUTDOWN_CAUSE_HOST_SIGNAL,
+    SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
+    SHUTDOWN_CAUSE_GUEST_RESET,
+} ShutdownCause;
+
+RunState runstate_get(void);
+void runstate_set(RunState state);
+bool runstate_is_running(void);
+/* QMP's name of the state: "prelaunch", "running", "paused"... */
+const char *runstate_get_name(void);
+
+/* Start or stop the guest: guest time only moves while it runs. */
+void vm_start(void);
+void vm_stop(RunState state);
+
+void qemu_system_shutdown_request(ShutdownCause reason);
+void qemu_system_reset_request(ShutdownCause reason);
+/* From a signal handler: async-signal-safe. */
+void qemu_system_killed(int signal, pid_t pid);
+
+/* Reset every device now (under the BQL). */
+void qemu_system_reset(ShutdownCause reason);
+
+/* Run the main loop until a shutdown request; returns the exit status. */
+int qemu_main_loop(void);
+
+/* -no-shutdown: a guest shutdown stops the VM instead of exiting. */
+extern bool no_shutdown;
+
+#endif /* SYSTEM_RUNSTATE_H */

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The QMP server: one MonitorQMP per chardev.
+ *
+ * A session, as QEMU runs it:
+ *   1. a peer connects (CHR_EVENT_OPENED): the monitor sends the greeting
+ *      and enters capabilities negotiation, where only qmp_capabilities
+ *      is found;
+ *   2. after qmp_capabilities it runs every registered command and sends
+ *      events;
+ *   3. when the peer hangs up (CHR_EVENT_CLOSED) it forgets any partial
+ *      request, and the next peer starts again at 1.
+ *
+ * Requests run as soon as they are complete, from the chardev's read
+ * handler in the main loop thread, so replies come in request order and
+ * an event a command emits precedes the command's reply.  Every message
+ * is one line of JSON ending in "\r\n".
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/qmp-event.h"
+#include "qemu/keyval.h"
+#include "qemu/main-loop.h"
+#include "qemu/queue.h"
+#include "chardev/char-fe.h"
+#include "monitor/monitor.h"
+#include "json-streamer.h"
+#include "monitor-internal.h"
+
+typedef struct MonitorQMP {
+    CharBackend chr;
+    JSONStreamer streamer;
+    bool commands;      /* capabilities negotiated: commands available */
+    QTAILQ_ENTRY(MonitorQMP) next;
+} MonitorQMP;
+
+static QTAILQ_HEAD(, MonitorQMP) monitors = QTAILQ_HEAD_INITIALIZER(monitors);
+
+/* The monitor whose request is running, for qmp_capabilities. */
+static MonitorQMP *cur_mon;
+
+static void monitor_qmp_send(MonitorQMP *mon, JsonObject *msg)
+{
+    JsonNode *node = json_node_init_object(json_node_alloc(), msg);
+    g_autoptr(GString) json = qmp_to_json(node);
+
+    json_node_unref(node);
+    g_string_append(json, "\r\n");
+    /* A peer that went away gets nothing; CHR_EVENT_CLOSED follows. */
+    qemu_chr_fe_write_all(&mon->chr, (const uint8_t *)json->str, json->len);
+}
+
+void qmp_qmp_capabilities(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    static const char *const allowed[] = { "enable", NULL };
+    JsonNode *enable;
+    JsonArray *caps;
+    guint i;
+
+    if (!qmp_check_args(args, allowed, errp)) {
+        return;
+    }
+    enable = args ? json_object_get_member(args, "enable") : NULL;
+    if (enable) {
+        if (!JSON_NODE_HOLDS_ARRAY(enable)) {
+            error_setg(errp, "Invalid parameter type for 'enable', "
+                       "expected: array");
+            return;
+        }
+        /* No capability is offered, so none can be enabled. */
+        caps = json_node_get_array(enable);
+        for (i = 0; i < json_array_get_length(caps); i++) {
+            JsonNode *cap = json_array_get_element(caps, i);
+            const char *name;
+
+            if (!JSON_NODE_HOLDS_VALUE(cap) ||
+                json_node_get_value_type(cap) != G_TYPE_STRING) {
+                error_setg(errp, "Invalid parameter type for 'enable[%u]', "
+                           "expected: string", i);
+                return;
+            }
+            name = json_node_get_string(cap);
+            if (!strcmp(name, "oob")) {
+                error_setg(errp, "Capability 'oob' not available");
+            } else {
+                error_setg(errp, "Parameter 'enable[%u]' does not accept "
+                           "value '%s'", i, name);
+            }
+            return;
+        }
+    }
+    assert(cur_mon);
+    cur_mon->commands = true;
+}
+
+/* json-glib says "<data>:1:13: Parse error: what"; keep the what. */
+static const char *json_parse_error_text(const char *msg)
+{
+    const char *p = strstr(msg, "Parse error: ");
+
+    return p ? p + strlen("Parse error: ") : msg;
+}
+
+static void monitor_qmp_handle(void *opaque, const char *json, size_t len,
+                               const char *error)
+{
+    MonitorQMP *mon = opaque;
+    g_autoptr(JsonParser) parser = NULL;
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *desc = NULL;
+    JsonObject *rsp;
+
+    if (error) {
+        rsp = qmp_error_response(QMP_ERROR_CLASS_GENERIC, error);
+        goto send;
+    }
+    parser = json_parser_new();
+    if (!json_parser_load_from_data(parser, json, len, &gerr) ||
+        !json_parser_get_root(parser)) {
+        desc = g_strdup_printf("JSON parse error, %s",
+                               gerr ? json_parse_error_text(gerr->message)
+                                    : "expecting value");
+        rsp = qmp_error_response(QMP_ERROR_CLASS_GENERIC, desc);
+        goto send;
+    }
+
+    cur_mon = mon;
+    rsp = qmp_dispatch(json_parser_get_root(parser), !mon->commands);
+    cur_mon = NULL;
+
+    if (!mon->commands) {
+        JsonObject *err = json_object_get_object_member(rsp, "error");
+
+        /* As QEMU: say what is expected rather than "not found". */
+        if (err && !g_strcmp0(json_object_get_string_member(err, "class"),
+                              QMP_ERROR_CLASS_COMMAND_NOT_FOUND)) {
+            json_object_set_string_member(err, "desc",
+                                          "Expecting capabilities negotiation"
+                                          " with 'qmp_capabilities'");
+        }
+    }
+
+send:
+    monitor_qmp_send(mon, rsp);
+    json_object_unref(rsp);
+}
+
+static void monitor_qmp_greet(MonitorQMP *mon)
+{
+    JsonObject *greeting = json_object_new();
+    JsonObject *qmp = json_object_new();
+
+    json_object_set_member(qmp, "version", qmp_version_info());
+    /* QEMU offers "oob"; we run every command in order, so offer none. */
+    json_object_set_array_member(qmp, "capabilities", json_array_new());
+    json_object_set_object_member(greeting, "QMP", qmp);
+    monitor_qmp_send(mon, greeting);
+    json_object_unref(greeting);
+}
+
+static int monitor_qmp_can_read(void *opaque)
+{
+    /* Requests run at once, so the monitor always takes more input. */
+    return 4096;
+}
+
+static void monitor_qmp_read(void *opaque, const uint8_t *buf, int size)
+{
+    MonitorQMP *mon = opaque;
+
+    json_streamer_feed(&mon->streamer, (const char *)buf, size);
+}
+
+static void monitor_qmp_event(void *opaque, QEMUChrEvent event)
+{
+    MonitorQMP *mon = opaque;
+
+    switch (event) {
+    case CHR_EVENT_OPENED:
+        json_streamer_reset(&mon->streamer);
+        mon->commands = false;
+        monitor_qmp_greet(mon);
+        break;
+    case CHR_EVENT_CLOSED:
+        json_streamer_reset(&mon->streamer);
+        mon->commands = false;
+        break;
+    }
+}
+
+bool monitor_new_qmp(Chardev *chr, Error **errp)
+{
+    MonitorQMP *mon = g_new0(MonitorQMP, 1);
+
+    if (!qemu_chr_fe_init(&mon->chr, chr, errp)) {
+        g_free(mon);
+        return false;
+    }
+    json_streamer_init(&mon->streamer, monitor_qmp_handle, mon);
+    QTAILQ_INSERT_TAIL(&monitors, mon, next);
+    /* A peer connected already gets its greeting from within this call. */
+    qemu_chr_fe_set_handlers(&mon->chr, monitor_qmp_can_read,
+                             monitor_qmp_read, monitor_qmp_event, mon,
+                             NULL, true);
+    return true;
+}
+
+bool monitor_init_opts(const char *optarg, Error **errp)
+{
+    g_autoptr(KeyValList) opts = keyval_parse(optarg, "chardev", errp);
+    const char *id, *mode;
+    Chardev *chr;
+    int i;
+
+    if (!opts) {
+        return false;
+    }
+    for (i = 0; i < opts->n; i++) {
+        const char *key = opts->pairs[i].key;
+
+        if (strcmp(key, "chardev") && strcmp(key, "mode")) {
+            error_setg(errp, "Invalid parameter '%s'", key);
+            return false;
+        }
+    }
+    id = keyval_get(opts, "chardev");
+    if (!id) {
+        error_setg(errp, "Parameter 'chardev' is missing");
+        return false;
+    }
+    /* QEMU's default mode is the human monitor, which we lack. */
+    mode = keyval_get(opts, "mode") ?: "readline";
+    if (!strcmp(mode, "readline")) {
+        error_setg(errp, "Only QMP monitors are supported, use "
+                   "mode=control");
+        return false;
+    }
+    if (strcmp(mode, "control")) {
+        error_setg(errp, "Parameter 'mode' does not accept value '%s'",
+                   mode);
+        return false;
+    }
+    chr = qemu_chr_find(id);
+    if (!chr) {
+        error_setg(errp, "chardev \"%s\" not found", id);
+        return false;
+    }
+    return monitor_new_qmp(chr, errp);
+}
+
+bool monitor_init_qmp_chardev(const char *spec, Error **errp)
+{
+    static int count;
+    g_autofree char *label = g_strdup_printf("compat_monitor%d", count);
+    Chardev *chr = qemu_chr_new(label, spec, errp);
+
+    if (!chr) {
+        return false;
+    }
+    count++;
+    return monitor_new_qmp(chr, errp);
+}
+
+void monitor_cleanup(void)
+{
+    MonitorQMP *mon, *next;
+
+    QTAILQ_FOREACH_SAFE(mon, &monitors, next, next) {
+        QTAILQ_REMOVE(&monitors, mon, next);
+        qemu_chr_fe_deinit(&mon->chr, false);
+        json_streamer_destroy(&mon->streamer);
+        g_free(mon);
+    }
+}
+
+void qmp_send_event(const char *name, JsonObject *data)
+{
+    g_autoptr(JsonObject) msg = json_object_new();
+    JsonObject *timestamp = json_object_new();
+    gint64 now = g_get_real_time();
+    MonitorQMP *mon;
+
+    /* Monitors belong to the main loop; other threads must take the BQL. */
+    assert(bql_locked());
+    json_object_set_int_member(timestamp, "seconds", now / G_USEC_PER_SEC);
+    json_object_set_int_member(timestamp, "microseconds",
+                               now % G_USEC_PER_SEC);
+    json_object_set_object_member(msg, "timestamp", timestamp);
+    json_object_set_string_member(msg, "event", name);
+    if (data) {
+        json_object_set_object_member(msg, "data", json_object_ref(data));
+    }
+    QTAILQ_FOREACH(mon, &monitors, next) {
+        if (mon->commands) {
+            monitor_qmp_send(mon, msg);
+        }
+    }
+}
