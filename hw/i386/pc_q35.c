@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The "pc-q35-lab" machine (alias "q35"): a Q35 + ICH9 PC reduced to
+ * RAM, the q35 PCIe host bridge, an IOAPIC interrupt sink and the PIT.
+ *
+ * Memory map:
+ *   0 .. below_4g             RAM ("ram-below-4g")
+ *   0xb0000000 .. +256 MiB    MMCONFIG (when RAM leaves room for it)
+ *   4 GiB .. + above_4g       the rest of RAM ("ram-above-4g")
+ *   elsewhere                 free for BARs (libqos: 0xe0000000+)
+ * q35's split rule: with 2.75 GiB of RAM or more, only 2 GiB go below
+ * 4 GiB, leaving the top of the 32-bit space to MMCONFIG and the PCI
+ * hole; otherwise all RAM is below 4 GiB.
+ *
+ * Interrupts: PIRQ A..H of the host bridge drive IOAPIC inputs 16..23;
+ * the PIT (/machine/pit, ports 0x40-0x43) drives input 2.
+ * system_reset needs nothing of our own: the default resets every device
+ * without a bus, and the host resets pcie.0 and the devices on it.
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/units.h"
+#include "exec/address-spaces.h"
+#include "hw/boards.h"
+#include "hw/i386/ioapic.h"
+#include "hw/pci-host/q35.h"
+#include "hw/timer/i8254.h"
+
+#define Q35_LOWMEM_SPLIT_FROM   0xb0000000ULL
+#define Q35_LOWMEM_SPLIT        0x80000000ULL
+
+static void pc_q35_init_ram(MachineState *ms)
+{
+    MemoryRegion *sysmem = get_system_memory();
+    uint64_t below_4g, above_4g;
+    MemoryRegion *ram_below_4g, *ram_above_4g;
+
+    below_4g = ms->ram_size >= Q35_LOWMEM_SPLIT_FROM ? Q35_LOWMEM_SPLIT
+                                                     : ms->ram_size;
+    above_4g = ms->ram_size - below_4g;
+
+    /* Board RAM lives as long as the process: no owner, as in QEMU. */
+    ms->ram = g_new0(MemoryRegion, 1);
+    memory_region_init_ram(ms->ram, NULL, "pc.ram", ms->ram_size,
+                           &error_fatal);
+    ram_below_4g = g_new0(MemoryRegion, 1);
+    memory_region_init_alias(ram_below_4g, NULL, "ram-below-4g", ms->ram,
+                             0, below_4g);
+    memory_region_add_subregion(sysmem, 0, ram_below_4g);
+    if (above_4g) {
+        ram_above_4g = g_new0(MemoryRegion, 1);
+        memory_region_init_alias(ram_above_4g, NULL, "ram-above-4g",
+                                 ms->ram, below_4g, above_4g);
+        memory_region_add_subregion(sysmem, 4 * GiB, ram_above_4g);
+    }
+}
+
+static void pc_q35_init(MachineState *ms)
+{
+    DeviceState *ioapic, *host;
+    Q35PCIHost *q35;
+    int i;
+
+    pc_q35_init_ram(ms);
+
+    ioapic = qdev_new(TYPE_IOAPIC);
+    object_property_add_child(OBJECT(ms), "ioapic", OBJECT(ioapic));
+    qdev_realize_and_unref(ioapic, NULL, &error_fatal);
+
+    /* The PIT's output is ISA IRQ 0, which q35 routes to GSI 2. */
+    i8254_pit_init(OBJECT(ms), 0x40, qdev_get_gpio_in(ioapic, 2));
+
+    host = qdev_new(TYPE_Q35_HOST_DEVICE);
+    q35 = Q35_HOST_DEVICE(host);
+    for (i = 0; i < Q35_NUM_PIRQ; i++) {
+        q35->pirq[i] = qdev_get_gpio_in(ioapic, Q35_PIRQ_GSI_BASE + i);
+    }
+    object_property_add_child(OBJECT(ms), "q35", OBJECT(host));
+    qdev_realize_and_unref(host, NULL, &error_fatal);
+}
+
+static void pc_q35_machine_class_init(ObjectClass *oc, const void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->desc = "Standard PC (Q35 + ICH9)";
+    mc->alias = "q35";
+    mc->is_default = true;
+    mc->init = pc_q35_init;
+}
+
+static const TypeInfo pc_q35_types[] = {
+    {
+        .name = MACHINE_TYPE_NAME("pc-q35-lab"),
+        .parent = TYPE_MACHINE,
+        .class_init = pc_q35_machine_class_init,
+    },
+};
+
+DEFINE_TYPES(pc_q35_types)

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The qtest protocol server (system/qtest.c) and the qtest accelerator's
+ * clock (accel/qtest/qtest.c).
+ */
+
+#ifndef SYSTEM_QTEST_H
+#define SYSTEM_QTEST_H
+
+/*
+ * Serve the qtest protocol on the character device described by
+ * @qtest_chrdev ("unix:PATH", "stdio", or the id of a -chardev), logging
+ * to @qtest_log (a file name, "none" or NULL for no log).
+ */
+bool qtest_server_init(const char *qtest_chrdev, const char *qtest_log,
+                       Error **errp);
+
+int64_t qtest_get_virtual_clock(void);
+void qtest_set_virtual_clock(int64_t count);
+
+#endif /* SYSTEM_QTEST_H */

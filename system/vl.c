@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * qemu-system-x86_64: command line and start-up.
+ *
+ * Start-up happens in this order, as in QEMU:
+ *   1. parse every option (help requests print and exit here);
+ *   2. main loop, character devices and monitors;
+ *   3. accelerator, machine, memory map (the board builds RAM, buses);
+ *   4. the qtest server, then -device in command-line order;
+ *   5. start the VM unless -S.
+ * An error at any step prints one line in QEMU's form, prefixed with the
+ * option it concerns, and exits with status 1.
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/cutils.h"
+#include "qemu/error-report.h"
+#include "qemu/keyval.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/rcu.h"
+#include "qemu/thread.h"
+#include "qemu/accel.h"
+#include "qemu/units.h"
+#include "chardev/char.h"
+#include "monitor/monitor.h"
+#include "exec/memory.h"
+#include "exec/address-spaces.h"
+#include "hw/boards.h"
+#include "hw/qdev-core.h"
+#include "hw/qdev-properties.h"
+#include "system/qtest.h"
+#include "system/runstate.h"
+#include "system/system.h"
+
+typedef enum {
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_MACHINE,
+    OPT_ACCEL,
+    OPT_MEMORY,
+    OPT_DEVICE,
+    OPT_DISPLAY,
+    OPT_NODEFAULTS,
+    OPT_QTEST,
+    OPT_QTEST_LOG,
+    OPT_CHARDEV,
+    OPT_MON,
+    OPT_QMP,
+    OPT_NAME,
+    OPT_STOPPED,
+    OPT_NO_SHUTDOWN,
+    OPT_LOG,
+} OptionIndex;
+
+typedef struct OptionDef {
+    const char *name;
+    bool has_arg;
+    OptionIndex index;
+    const char *help;
+} OptionDef;
+
+static const OptionDef options[] = {
+    { "h", false, OPT_HELP, "-h or -help      display this help and exit" },
+    { "help", false, OPT_HELP, NULL },
+    { "version", false, OPT_VERSION,
+      "-version         display version information and exit" },
+    { "machine", true, OPT_MACHINE,
+      "-machine [type=]name[,prop=value]\n"
+      "                 select the machine (-machine help for a list)" },
+    { "M", true, OPT_MACHINE, NULL },
+    { "accel", true, OPT_ACCEL,
+      "-accel [accel=]name\n"
+      "                 select the accelerator (-accel help for a list)" },
+    { "m", true, OPT_MEMORY,
+      "-m [size=]megs   guest RAM size (suffixes K, M, G, T; default MiB)" },
+    { "device", true, OPT_DEVICE,
+      "-device driver[,prop=value][,...]\n"
+      "                 add a device (-device help, -device driver,help)" },
+    { "display", true, OPT_DISPLAY, "-display none    no display" },
+    { "nodefaults", false, OPT_NODEFAULTS,
+      "-nodefaults      create no default devices" },
+    { "qtest", true, OPT_QTEST,
+      "-qtest chardev   serve the qtest protocol (unix:PATH, stdio, or "
+      "a chardev id)" },
+    { "qtest-log", true, OPT_QTEST_LOG,
+      "-qtest-log file  log the qtest session to file ('none': off)" },
+    { "chardev", true, OPT_CHARDEV,
+      "-chardev socket,id=id,path=path[,server=on|off][,wait=on|off]\n"
+      "-chardev stdio,id=id\n"
+      "                 create a character device" },
+    { "mon", true, OPT_MON,
+      "-mon chardev=id,mode=control\n"
+      "                 QMP monitor on a character device" },
+    { "qmp", true, OPT_QMP,
+      "-qmp dev         QMP monitor on dev (unix:PATH, stdio)" },
+    { "name", true, OPT_NAME,
+      "-name string[,debug-threads=on|off]\n"
+      "                 guest name; debug-threads names host threads" },
+    { "S", false, OPT_STOPPED, "-S               do not start the guest" },
+    { "no-shutdown", false, OPT_NO_SHUTDOWN,
+      "-no-shutdown     stop, rather than exit, on guest shutdown" },
+    { "d", true, OPT_LOG,
+      "-d item[,...]    log items (guest_errors, unimp; 'help' for list)" },
+};
+
+/* One command-line option with its argument, in command-line order. */
+typedef struct CmdOption {
+    const OptionDef *def;
+    const char *arg;
+} CmdOption;
+
+static GArray *cmd_options;
+static const char *qtest_chrdev;
+static const char *qtest_log;
+static bool start_stopped;
+
+static void version(void)
+{
+    printf("QEMU emulator version " QEMU_VERSION " (qemu-lab)\n"
+           "A trimmed QEMU tree for testing one patch series; "
+           "GPL-2.0-or-later\n");
+}
+
+static void help(void)
+{
+    size_t i;
+
+    version();
+    printf("usage: qemu-system-x86_64 [options]\n\n");
+    for (i = 0; i < ARRAY_SIZE(options); i++) {
+        if (options[i].help) {
+            printf("%s\n", options[i].help);
+        }
+    }
+}
+
+/* Print a message for the option being processed, then exit(1). */
+static G_NORETURN void opt_fail(Error *err)
+{
+    error_report_err(err);
+    exit(1);
+}
+
+static const OptionDef *lookup_option(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(options); i++) {
+        if (!strcmp(options[i].name, name)) {
+            return &options[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Options start with one or two dashes.  The location is set to the
+ * option (and argument) so that every message about it is prefixed.
+ */
+static void parse_command_line(int argc, char **argv)
+{
+    int i = 1;
+
+    cmd_options = g_array_new(FALSE, FALSE, sizeof(CmdOption));
+    while (i < argc) {
+        const char *name = argv[i];
+        CmdOption opt;
+        g_autofree char *loc = NULL;
+
+        if (name[0] != '-') {
+            loc_set_none();
+            error_report("%s: unsupported positional argument (no disk "
+                         "images here)", name);
+            exit(1);
+        }
+        name += (name[1] == '-') ? 2 : 1;
+        opt.def = lookup_option(name);
+        if (!opt.def) {
+            loc_set_str(argv[i]);
+            error_report("invalid option");
+            exit(1);
+        }
+        opt.arg = NULL;
+        if (opt.def->has_arg) {
+            if (i + 1 >= argc) {
+                loc_set_str(argv[i]);
+                error_report("requires an argument");
+                exit(1);
+            }
+            opt.arg = argv[i + 1];
+            i++;
+        }
+        i++;
+        g_array_append_val(cmd_options, opt);
+    }
+}
+
+/* The location prefix for messages about @opt: "-device foo,bar=1". */
+static char *option_location(const CmdOption *opt)
+{
+    return opt->arg ? g_strdup_printf("-%s %s", opt->def->name, opt->arg)
+                    : g_strdup_printf("-%s", opt->def->name);
+}
+
+/* Machines */
+
+static void machine_help(void)
+{
+    g_autoptr(GSList) list = machine_class_list();
+    GSList *el;
+
+    printf("Supported machines are:\n");
+    for (el = list; el; el = el->next) {
+        MachineClass *mc = el->data;
+
+        if (mc->alias) {
+            printf("%-20s %s (alias of %s)\n", mc->alias, mc->desc,
+                   mc->name);
+        }
+        printf("%-20s %s%s\n", mc->name, mc->desc,
+               mc->is_default ? " (default)" : "");
+    }
+}
+
+static void accel_help(void)
+{
+    g_autoptr(GSList) list = accel_class_list();
+    GSList *el;
+
+    printf("Accelerators supported in QEMU binary:\n");
+    for (el = list; el; el = el->next) {
+        printf("%s\n", ACCEL_CLASS(el->data)->name);
+    }
+}
+
+/* Devices */
+
+static void device_help_one(gpointer data, gpointer user_data)
+{
+    DeviceClass *dc = data;
+
+    if (!dc->user_creatable) {
+        return;
+    }
+    printf("name \"%s\"", object_class_get_name(OBJECT_CLASS(dc)));
+    if (dc->bus_type) {
+        printf(", bus %s", dc->bus_type);
+    }
+    if (dc->desc) {
+        printf(", desc \"%s\"", dc->desc);
+    }
+    printf("\n");
+}
+
+static void device_help(void)
+{
+    g_autoptr(GSList) list = object_class_get_list_sorted(TYPE_DEVICE,
+                                                          false);
+
+    printf("Devices:\n");
+    g_slist_foreach(list, device_help_one, NULL);
+}
+
+static gint prop_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(((const ObjectProperty *)a)->name,
+                  ((const ObjectProperty *)b)->name);
+}
+
+static void collect_prop(ObjectProperty *prop, void *opaque)
+{
+    GSList **list = opaque;
+
+    *list = g_slist_insert_sorted(*list, prop, prop_cmp);
+}
+
+static void device_props_help(DeviceClass *dc)
+{
+    g_autoptr(GSList) list = NULL;
+    GSList *el;
+
+    object_class_property_foreach(OBJECT_CLASS(dc), collect_prop, &list);
+    printf("%s options:\n", object_class_get_name(OBJECT_CLASS(dc)));
+    for (el = list; el; el = el->next) {
+        ObjectProperty *prop = el->data;
+        g_autofree char *left = g_strdup_printf("%s=<%s>", prop->name,
+                                                prop->type);
+
+        printf("  %-24s%s%s\n", left, prop->description ? " - " : "",
+               prop->description ? prop->description : "");
+    }
+}
+
+/* Depth-first search for a bus of @type (named @name when given). */
+typedef struct BusSearch {
+    const char *type;
+    const char *name;
+    BusState *found;
+} BusSearch;
+
+static int bus_search_one(Object *child, void *opaque)
+{
+    BusSearch *s = opaque;
+
+    if (s->found || child->parent == child) {
+        return s->found != NULL;
+    }
+    if (object_dynamic_cast(child, TYPE_BUS)) {
+        BusState *bus = BUS(child);
+
+        if ((!s->type || object_dynamic_cast(child, s->type)) &&
+            (!s->name || !strcmp(bus->name, s->name))) {
+            s->found = bus;
+            return 1;
+        }
+    }
+    return object_child_foreach(child, bus_search_one, s);
+}
+
+static BusState *find_bus(const char *type, const char *name)
+{
+    BusSearch s = { .type = type, .name = name };
+
+    object_child_foreach(qdev_get_machine(), bus_search_one, &s);
+    return s.found;
+}
+
+/* -device: QEMU's qdev_device_add() rules and messages. */
+static void device_add(const char *optarg, Error **errp)
+{
+    g_autoptr(KeyValList) kv = keyval_parse(optarg, "driver", errp);
+    const char *driver, *id, *bus_name;
+    ObjectClass *oc;
+    DeviceClass *dc;
+    DeviceState *dev;
+    BusState *bus = NULL;
+    Object *container;
+    int i;
+
+    if (!kv) {
+        return;
+    }
+    driver = keyval_get(kv, "driver");
+    if (!driver) {
+        error_setg(errp, "Parameter 'driver' is missing");
+        return;
+    }
+    oc = object_class_by_name(driver);
+    if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE) ||
+        object_class_is_abstract(oc)) {
+        error_setg(errp, "'%s' is not a valid device model name", driver);
+        return;
+    }
+    dc = DEVICE_CLASS(oc);
+    if (!dc->user_creatable) {
+        error_setg(errp, "Parameter 'driver' expects a pluggable device "
+                   "type");
+        return;
+    }
+
+    bus_name = keyval_get(kv, "bus");
+    if (bus_name) {
+        bus = find_bus(NULL, bus_name);
+        if (!bus) {
+            error_setg(errp, "Bus '%s' not found", bus_name);
+            return;
+        }
+        if (!dc->bus_type || !object_dynamic_cast(OBJECT(bus),
+                                                  dc->bus_type)) {
+            error_setg(errp, "Device '%s' can't go on %s bus", driver,
+                       object_get_typename(OBJECT(bus)));
+            return;
+        }
+    } else if (dc->bus_type) {
+        bus = find_bus(dc->bus_type, NULL);
+        if (!bus) {
+            error_setg(errp, "No '%s' bus found for device '%s'",
+                       dc->bus_type, driver);
+            return;
+        }
+    }
+
+    id = keyval_get(kv, "id");
+    if (id && (!*id || !g_ascii_isalpha(id[0]))) {
+        error_setg(errp, "Parameter 'id' expects an identifier");
+        return;
+    }
+    container = container_get(qdev_get_machine(),
+                              id ? "peripheral" : "peripheral-anon");
+    if (id && object_resolve_path_component(container, id)) {
+        error_setg(errp, "Duplicate device ID '%s'", id);
+        return;
+    }
+
+    dev = qdev_new(driver);
+    dev->id = g_strdup(id);
+    for (i = 0; i < kv->n; i++) {
+        const char *key = kv->pairs[i].key;
+
+        if (!strcmp(key, "driver") || !strcmp(key, "id") ||
+            !strcmp(key, "bus")) {
+            continue;
+        }
+        if (!object_property_parse(OBJECT(dev), key, kv->pairs[i].value,
+                                   errp)) {
+            object_unref(OBJECT(dev));
+            return;
+        }
+    }
+    object_property_add_child(container, id ? id : "device[*]",
+                              OBJECT(dev));
+    if (!qdev_realize(dev, bus, errp)) {
+        object_unparent(OBJECT(dev));
+    }
+    object_unref(OBJECT(dev));
+}
+
+/*
+ * The device class whose properties "-device DRIVER,help" asks for, NULL
+ * if @optarg asks no help.  Nothing stays allocated: the caller exits.
+ */
+static DeviceClass *device_help_class(const char *optarg, Error **errp)
+{
+    g_autoptr(KeyValList) kv = keyval_parse(optarg, "driver", errp);
+    const char *driver = kv ? keyval_get(kv, "driver") : NULL;
+    ObjectClass *oc;
+
+    if (!kv || !driver || !keyval_get(kv, "help")) {
+        return NULL;
+    }
+    oc = object_class_by_name(driver);
+    if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE)) {
+        error_setg(errp, "'%s' is not a valid device model name", driver);
+        return NULL;
+    }
+    return DEVICE_CLASS(oc);
+}
+
+/* Early help requests: -machine help, -accel help, -device help... */
+static void process_help_options(void)
+{
+    guint i;
+
+    for (i = 0; i < cmd_options->len; i++) {
+        CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
+        g_autofree char *loc = option_location(opt);
+        Error *err = NULL;
+
+        loc_set_str(loc);
+        switch (opt->def->index) {
+        case OPT_HELP:
+            help();
+            exit(0);
+        case OPT_VERSION:
+            version();
+            exit(0);
+        case OPT_MACHINE:
+            if (!strcmp(opt->arg, "help") || !strcmp(opt->arg, "?")) {
+                machine_help();
+                exit(0);
+            }
+            break;
+        case OPT_ACCEL:
+            if (!strcmp(opt->arg, "help") || !strcmp(opt->arg, "?")) {
+                accel_help();
+                exit(0);
+            }
+            break;
+        case OPT_DEVICE:
+            if (!strcmp(opt->arg, "help") || !strcmp(opt->arg, "?")) {
+                device_help();
+                exit(0);
+            } else {
+                DeviceClass *dc = device_help_class(opt->arg, &err);
+
+                if (err) {
+                    opt_fail(err);
+                }
+                if (dc) {
+                    device_props_help(dc);
+                    exit(0);
+                }
+            }
+            break;
+        case OPT_LOG:
+            if (!strcmp(opt->arg, "help")) {
+                qemu_print_log_usage(stdout);
+                exit(0);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    loc_set_none();
+}
+
+static int64_t parse_ram_size(const char *arg, Error **errp)
+{
+    g_autoptr(KeyValList) kv = keyval_parse(arg, "size", errp);
+    const char *size;
+    uint64_t value;
+
+    if (!kv) {
+        return -1;
+    }
+    size = keyval_get(kv, "size");
+    if (!size || qemu_strtosz_MiB(size, NULL, &value) < 0 || value == 0) {
+        error_setg(errp, "Parameter 'size' expects a non-negative number "
+                   "below 2^64");
+        error_append_hint(errp, "Optional suffix k, M, G, T, P or E means "
+                          "kilo-, mega-, giga-, tera-, peta-\nand exabytes, "
+                          "respectively.\n");
+        return -1;
+    }
+    return value;
+}
+
+static void termsig_handler(int signal, siginfo_t *info, void *c)
+{
+    qemu_system_killed(info->si_signo, info->si_pid);
+}
+
+static void os_setup_signal_handling(void)
+{
+    struct sigaction act;
+
+    memset(&act, 0, sizeof(act));
+    act.sa_sigaction = termsig_handler;
+    act.sa_flags = SA_SIGINFO;
+    sigaction(SIGINT, &act, NULL);
+    sigaction(SIGHUP, &act, NULL);
+    sigaction(SIGTERM, &act, NULL);
+}
+
+void qemu_init(int argc, char **argv)
+{
+    g_autofree char *machine_name = NULL;
+    g_autofree char *accel_name = NULL;
+    int64_t ram_size = -1;
+    MachineClass *mc;
+    AccelClass *ac;
+    Error *err = NULL;
+    guint i;
+
+    g_set_prgname("qemu-system-x86_64");
+    parse_command_line(argc, argv);
+    process_help_options();
+
+    /* First pass: settings that shape the machine. */
+    for (i = 0; i < cmd_options->len; i++) {
+        CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
+        g_autofree char *loc = option_location(opt);
+        g_autoptr(KeyValList) kv = NULL;
+
+        loc_set_str(loc);
+        switch (opt->def->index) {
+        case OPT_MACHINE:
+            kv = keyval_parse(opt->arg, "type", &err);
+            if (!kv) {
+                opt_fail(err);
+            }
+            if (keyval_get(kv, "type")) {
+                g_free(machine_name);
+                machine_name = g_strdup(keyval_get(kv, "type"));
+            }
+            if (keyval_get(kv, "accel")) {
+                g_free(accel_name);
+                accel_name = g_strdup(keyval_get(kv, "accel"));
+            }
+            break;
+        case OPT_ACCEL:
+            kv = keyval_parse(opt->arg, "accel", &err);
+            if (!kv) {
+                opt_fail(err);
+            }
+            g_free(accel_name);
+            accel_name = g_strdup(keyval_get(kv, "accel"));
+            ac = accel_name ? accel_find(accel_name) : NULL;
+            if (!ac) {
+                error_report("invalid accelerator %s",
+                             accel_name ? accel_name : "");
+                exit(1);
+            }
+            break;
+        case OPT_MEMORY:
+            ram_size = parse_ram_size(opt->arg, &err);
+            if (ram_size < 0) {
+                opt_fail(err);
+            }
+            break;
+        case OPT_DISPLAY:
+            kv = keyval_parse(opt->arg, "type", &err);
+            if (!kv) {
+                opt_fail(err);
+            }
+            if (g_strcmp0(keyval_get(kv, "type"), "none")) {
+                error_report("Display '%s' is not available",
+                             keyval_get(kv, "type"));
+                exit(1);
+            }
+            break;
+        case OPT_QTEST:
+            qtest_chrdev = opt->arg;
+            break;
+        case OPT_QTEST_LOG:
+            qtest_log = opt->arg;
+            break;
+        case OPT_NAME:
+            kv = keyval_parse(opt->arg, "guest", &err);
+            if (!kv) {
+                opt_fail(err);
+            }
+            if (keyval_get(kv, "debug-threads")) {
+                qemu_thread_naming(!strcmp(keyval_get(kv, "debug-threads"),
+                                           "on"));
+            }
+            break;
+        case OPT_STOPPED:
+            start_stopped = true;
+            break;
+        case OPT_NO_SHUTDOWN:
+            no_shutdown = true;
+            break;
+        case OPT_LOG: {
+            int mask = qemu_str_to_log_mask(opt->arg);
+
+            if (!mask) {
+                error_report("Invalid -d option \"%s\"", opt->arg);
+                error_printf("Try -d help for a list of log items\n");
+                exit(1);
+            }
+            qemu_set_log(mask, &error_fatal);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    loc_set_none();
+
+    /* The main thread runs the main loop, which holds the BQL. */
+    bql_lock();
+    if (qemu_init_main_loop(&err) < 0) {
+        opt_fail(err);
+    }
+    os_setup_signal_handling();
+
+    /* Character devices, then the monitors that use them. */
+    for (i = 0; i < cmd_options->len; i++) {
+        CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
+        g_autofree char *loc = option_location(opt);
+
+        loc_set_str(loc);
+        if (opt->def->index == OPT_CHARDEV &&
+            !qemu_chr_new_from_opts(opt->arg, &err)) {
+            opt_fail(err);
+        }
+    }
+    for (i = 0; i < cmd_options->len; i++) {
+        CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
+        g_autofree char *loc = option_location(opt);
+
+        loc_set_str(loc);
+        if (opt->def->index == OPT_MON &&
+            !monitor_init_opts(opt->arg, &err)) {
+            opt_fail(err);
+        }
+        if (opt->def->index == OPT_QMP &&
+            !monitor_init_qmp_chardev(opt->arg, &err)) {
+            opt_fail(err);
+        }
+    }
+    loc_set_none();
+
+    /* Accelerator and machine. */
+    if (machine_name) {
+        mc = machine_find_class(machine_name);
+        if (!mc) {
+            error_report("unsupported machine type: \"%s\"", machine_name);
+            error_printf("Use -machine help to list supported machines\n");
+            exit(1);
+        }
+    } else {
+        mc = machine_find_default();
+        assert(mc);
+    }
+    if (!accel_name) {
+        /* Without a CPU emulator, qtest is the only sensible default. */
+        accel_name = g_strdup("qtest");
+    }
+    ac = accel_find(accel_name);
+    if (!ac) {
+        error_report("invalid accelerator %s", accel_name);
+        exit(1);
+    }
+    if (ac->available && !ac->available()) {
+        error_report("accelerator %s is not available on this host",
+                     accel_name);
+        exit(1);
+    }
+
+    current_machine = MACHINE(object_new(object_class_get_name(
+                                             OBJECT_CLASS(mc))));
+    object_property_add_child(object_get_root(), "machine",
+                              OBJECT(current_machine));
+    object_unref(OBJECT(current_machine));
+    /*
+     * After /machine exists: regions without an owner hang below
+     * /machine/unattached.
+     */
+    memory_map_init();
+    if (ram_size > 0) {
+        current_machine->ram_size = ram_size;
+    }
+
+    current_accel = ACCEL(object_new_with_class(OBJECT_CLASS(ac)));
+    if (!ac->init_machine(current_accel, current_machine, &err)) {
+        opt_fail(err);
+    }
+    mc->init(current_machine);
+
+    if (qtest_chrdev) {
+        loc_set_str("-qtest");
+        if (!qtest_server_init(qtest_chrdev, qtest_log, &err)) {
+            opt_fail(err);
+        }
+        loc_set_none();
+    }
+
+    for (i = 0; i < cmd_options->len; i++) {
+        CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
+        g_autofree char *loc = option_location(opt);
+
+        if (opt->def->index != OPT_DEVICE) {
+            continue;
+        }
+        loc_set_str(loc);
+        device_add(opt->arg, &err);
+        if (err) {
+            opt_fail(err);
+        }
+    }
+    loc_set_none();
+
+    qemu_system_reset(SHUTDOWN_CAUSE_NONE);
+    if (!start_stopped) {
+        vm_start();
+    }
+}
+
+/*
+ * Tear down in the reverse order of start-up, as QEMU does: the monitors,
+ * then the character devices (a front end still attached, like qtest's,
+ * hears CHR_EVENT_CLOSED; server sockets are removed, stdin restored).
+ * The machine and its devices stay: the process ends with them, as in
+ * QEMU.
+ */
+void qemu_cleanup(int status)
+{
+    monitor_cleanup();
+    qemu_chr_cleanup();
+    /*
+     * Let RCU callbacks queued so far (old memory maps, finalised
+     * regions) run, so that nothing is left half freed at exit.
+     */
+    drain_call_rcu();
+    bql_unlock();
+    g_array_free(cmd_options, TRUE);
+}

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The emulator's command line as a user meets it: bad options fail with
+ * status 1 and one message in QEMU's form ("qemu-system-x86_64: OPTION:
+ * what is wrong"), help requests print and exit 0, SIGTERM and SIGINT end
+ * a running emulator with status 0, and -qtest-log records a session.
+ *
+ * The bad command lines run the binary directly (g_spawn_sync), behind
+ * $QTEST_QEMU_WRAPPER if set; the last option is the one under test, so
+ * that a missing argument really is missing.
+ */
+
+#include "qemu/osdep.h"
+
+#include <glib/gstdio.h>
+
+#include "libqtest.h"
+
+#define PRGNAME "qemu-system-x86_64"
+
+typedef struct RunResult {
+    int status;                 /* exit status; -1 if killed by a signal */
+    char *out;
+    char *err;
+} RunResult;
+
+static void run_result_clear(RunResult *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+/* Run the emulator with @args (shell words) and wait for it. */
+static void run_qemu(const char *args, RunResult *r)
+{
+    const char *wrapper = qtest_qemu_wrapper();
+    g_autofree char *q_bin = g_shell_quote(qtest_qemu_binary());
+    g_autofree char *cmd = g_strdup_printf("%s %s %s",
+                                           wrapper ? wrapper : "", q_bin,
+                                           args);
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(GError) err = NULL;
+    int wstatus;
+
+    if (!g_shell_parse_argv(cmd, NULL, &argv, &err)) {
+        g_error("cannot parse '%s': %s", cmd, err->message);
+    }
+    if (!g_spawn_sync(NULL, argv, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDIN_FROM_DEV_NULL,
+                      NULL, NULL, &r->out, &r->err, &wstatus, &err)) {
+        g_error("cannot run '%s': %s", cmd, err->message);
+    }
+    r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+    g_test_message("'%s': status %d, stderr '%s'", cmd, r->status, r->err);
+}
+
+/*
+ * A command line that must be refused: after the common options, @args.
+ * The run is not meant to get far; -accel keeps Debian's QEMU from
+ * probing KVM on hosts that have it.
+ */
+static void run_bad(const char *args, RunResult *r)
+{
+    g_autofree char *all = g_strdup_printf(
+        "-display none -nodefaults -M q35 -accel %s %s",
+        qtest_has_accel("qtest") ? "qtest" : "tcg", args);
+
+    run_qemu(all, r);
+}
+
+/* Status 1 and exactly one stderr line, "PRGNAME: @expected". */
+static void assert_refused(const char *args, const char *expected)
+{
+    g_autofree char *line = g_strdup_printf(PRGNAME ": %s\n", expected);
+    RunResult r;
+
+    run_bad(args, &r);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_cmpstr(r.err, ==, line);
+    run_result_clear(&r);
+}
+
+/*
+ * Status 1 and a first stderr line "PRGNAME: @prefix...": where QEMU
+ * versions word the rest differently, or add hint lines after it.
+ */
+static void assert_refused_prefix(const char *args, const char *prefix)
+{
+    g_autofree char *start = g_strdup_printf(PRGNAME ": %s", prefix);
+    RunResult r;
+
+    run_bad(args, &r);
+    g_assert_cmpint(r.status, ==, 1);
+    if (!g_str_has_prefix(r.err, start)) {
+        g_error("stderr '%s' does not start with '%s'", r.err, start);
+    }
+    run_result_clear(&r);
+}
+
+static void test_unknown_option(void)
+{
+    assert_refused("-foo", "-foo: invalid option");
+    assert_refused("--foo", "--foo: invalid option");
+}
+
+static void test_missing_argument(void)
+{
+    assert_refused("-m", "-m: requires an argument");
+    assert_refused("-device", "-device: requires an argument");
+    assert_refused("-machine", "-machine: requires an argument");
+    assert_refused("-chardev", "-chardev: requires an argument");
+}
+
+/*
+ * QEMU prints "Parameter 'size' expects a non-negative number below
+ * 2^64" and two lines of hint after it (suffixes); the wording has
+ * changed between versions, so only the prefix is checked.
+ */
+static void test_bad_memory_size(void)
+{
+    assert_refused_prefix("-m foo", "-m foo: ");
+    assert_refused_prefix("-m size=1x", "-m size=1x: ");
+}
+
+static void test_unknown_device(void)
+{
+    assert_refused("-device foo",
+                   "-device foo: 'foo' is not a valid device model name");
+}
+
+static void test_unknown_property(void)
+{
+    if (!qtest_has_device("pci-testdev")) {
+        g_test_skip("no pci-testdev in this binary");
+        return;
+    }
+    assert_refused("-device pci-testdev,foo=1",
+                   "-device pci-testdev,foo=1: Property 'pci-testdev.foo' "
+                   "not found");
+}
+
+static void test_mon_missing_chardev(void)
+{
+    assert_refused("-mon chardev=nochr,mode=control",
+                   "-mon chardev=nochr,mode=control: chardev \"nochr\" not "
+                   "found");
+}
+
+/* Status 0, @first_line first on stdout. */
+static void assert_help(const char *args, const char *first_line,
+                        const char *contains)
+{
+    RunResult r;
+
+    run_qemu(args, &r);
+    g_assert_cmpint(r.status, ==, 0);
+    if (!g_str_has_prefix(r.out, first_line)) {
+        g_error("'%s' printed '%s', expected '%s' first", args, r.out,
+                first_line);
+    }
+    if (contains && !strstr(r.out, contains)) {
+        g_error("'%s' printed '%s', without '%s'", args, r.out, contains);
+    }
+    run_result_clear(&r);
+}
+
+static void test_help(void)
+{
+    assert_help("-machine help", "Supported machines are:\n", "q35 ");
+    assert_help("-accel help", "Accelerators supported in QEMU binary:\n",
+                NULL);
+    assert_help("-version", "QEMU emulator version ", NULL);
+    if (qtest_has_device("pci-testdev")) {
+        assert_help("-device help", "", "name \"pci-testdev\", bus PCI");
+        assert_help("-device pci-testdev,help", "pci-testdev options:\n",
+                    NULL);
+    }
+}
+
+/*
+ * A running emulator (waiting for qtest commands) ends with status 0 on
+ * @sig.  qtest_quit() then finds it gone and checks the status.
+ */
+static void test_signal(gconstpointer data)
+{
+    int sig = GPOINTER_TO_INT(data);
+    QTestState *s = qtest_init("-M q35");
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    g_assert_cmpint(qtest_pid(s), >, 0);
+    g_assert_cmpint(kill(qtest_pid(s), sig), ==, 0);
+    while (qtest_probe_child(s)) {
+        if (g_get_monotonic_time() > deadline) {
+            g_test_message("still running 30 s after signal %d", sig);
+            g_test_fail();
+            break;
+        }
+        g_usleep(10 * 1000);
+    }
+    qtest_quit(s);
+}
+
+/*
+ * "[<tag> <+?>SECONDS.MICROS] <text>", six decimals; returns the text.
+ * QEMU writes "[I t] OPENED", "[R +t] ...", "[S +t] ...", "[I +t] CLOSED".
+ */
+static const char *log_line_text(const char *line, char tag, bool plus)
+{
+    const char *p = line;
+
+    if (p[0] != '[' || p[1] != tag || p[2] != ' ') {
+        return NULL;
+    }
+    p += 3;
+    if (plus) {
+        if (*p != '+') {
+            return NULL;
+        }
+        p++;
+    }
+    if (!g_ascii_isdigit(*p)) {
+        return NULL;
+    }
+    while (g_ascii_isdigit(*p)) {
+        p++;
+    }
+    if (p[0] != '.' || strspn(p + 1, "0123456789") != 6 || p[7] != ']' ||
+        p[8] != ' ') {
+        return NULL;
+    }
+    return p + 9;
+}
+
+static bool log_has(char **lines, char tag, bool plus, const char *text)
+{
+    int i;
+
+    for (i = 0; lines[i]; i++) {
+        const char *t = log_line_text(lines[i], tag, plus);
+
+        if (t && !strcmp(t, text)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_qtest_log(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *contents = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autofree char *reply = NULL;
+    QTestState *s;
+    int fd;
+
+    fd = g_file_open_tmp("qtest-log-XXXXXX", &path, &err);
+    g_assert_no_error(err);
+    close(fd);
+
+    /* The later -qtest-log wins over libqtest's own. */
+    s = qtest_initf("-M q35 -qtest-log %s", path);
+    qtest_writel(s, 0x1000, 0x12345678);
+    g_assert_cmphex(qtest_readl(s, 0x1000), ==, 0x12345678);
+    reply = qtest_cmd_raw(s, "foo");
+    qtest_quit(s);
+
+    g_assert_true(g_file_get_contents(path, &contents, NULL, &err));
+    g_assert_no_error(err);
+    g_unlink(path);
+    g_test_message("log:\n%s", contents);
+    lines = g_strsplit(contents, "\n", -1);
+
+    g_assert_true(log_has(lines, 'I', false, "OPENED"));
+    g_assert_true(log_has(lines, 'R', true, "endianness"));
+    g_assert_true(log_has(lines, 'S', true, "OK little"));
+    g_assert_true(log_has(lines, 'R', true, "writel 0x1000 0x12345678"));
+    g_assert_true(log_has(lines, 'S', true, "OK"));
+    g_assert_true(log_has(lines, 'R', true, "readl 0x1000"));
+    g_assert_true(log_has(lines, 'S', true, "OK 0x0000000012345678"));
+    g_assert_true(log_has(lines, 'R', true, "foo"));
+    g_assert_true(log_has(lines, 'S', true, reply));
+    /* At exit; QEMU writes this one time with a '+'. */
+    g_assert_true(log_has(lines, 'I', true, "CLOSED"));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    g_test_add_func("/x86_64/cmdline/unknown-option", test_unknown_option);
+    g_test_add_func("/x86_64/cmdline/missing-argument",
+                    test_missing_argument);
+    g_test_add_func("/x86_64/cmdline/bad-memory-size", test_bad_memory_size);
+    g_test_add_func("/x86_64/cmdline/unknown-device", test_unknown_device);
+    g_test_add_func("/x86_64/cmdline/unknown-property",
+                    test_unknown_property);
+    g_test_add_func("/x86_64/cmdline/mon-missing-chardev",
+                    test_mon_missing_chardev);
+    g_test_add_func("/x86_64/cmdline/help", test_help);
+    g_test_add_data_func("/x86_64/cmdline/signal/term",
+                         GINT_TO_POINTER(SIGTERM), test_signal);
+    g_test_add_data_func("/x86_64/cmdline/signal/int",
+                         GINT_TO_POINTER(SIGINT), test_signal);
+    g_test_add_func("/x86_64/cmdline/qtest-log", test_qtest_log);
+
+    return g_test_run();
+}
