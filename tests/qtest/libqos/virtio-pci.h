@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libqos virtio-pci: the modern (virtio 1.x) PCI transport seen from a
+ * test.  The driver finds its registers by walking the PCI capability
+ * list for vendor capabilities (common, notify, ISR, device config and
+ * shared memory), maps their BARs with qpci_iomap() and can point MSI-X
+ * vectors at guest RAM so that interrupts are polled there.
+ */
+
+#ifndef LIBQOS_VIRTIO_PCI_H
+#define LIBQOS_VIRTIO_PCI_H
+
+#include "virtio.h"
+#include "pci.h"
+
+#define QVIRTIO_PCI_VENDOR_ID           0x1af4
+#define QVIRTIO_PCI_DEVICE_ID_BASE      0x1040
+
+/* Vendor capability cfg_type values and field offsets */
+#define QVIRTIO_PCI_CAP_COMMON_CFG      1
+#define QVIRTIO_PCI_CAP_NOTIFY_CFG      2
+#define QVIRTIO_PCI_CAP_ISR_CFG         3
+#define QVIRTIO_PCI_CAP_DEVICE_CFG      4
+#define QVIRTIO_PCI_CAP_PCI_CFG         5
+#define QVIRTIO_PCI_CAP_SHARED_MEMORY_CFG 8
+
+#define QVIRTIO_PCI_CAP_LEN             2
+#define QVIRTIO_PCI_CAP_CFG_TYPE        3
+#define QVIRTIO_PCI_CAP_BAR             4
+#define QVIRTIO_PCI_CAP_ID              5
+#define QVIRTIO_PCI_CAP_OFFSET          8
+#define QVIRTIO_PCI_CAP_LENGTH          12
+#define QVIRTIO_PCI_NOTIFY_CAP_MULT     16
+#define QVIRTIO_PCI_CAP64_OFFSET_HI     16
+#define QVIRTIO_PCI_CAP64_LENGTH_HI     20
+
+/* Common configuration layout */
+#define QVIRTIO_PCI_COMMON_DFSELECT     0
+#define QVIRTIO_PCI_COMMON_DF           4
+#define QVIRTIO_PCI_COMMON_GFSELECT     8
+#define QVIRTIO_PCI_COMMON_GF           12
+#define QVIRTIO_PCI_COMMON_MSIX         16
+#define QVIRTIO_PCI_COMMON_NUMQ         18
+#define QVIRTIO_PCI_COMMON_STATUS       20
+#define QVIRTIO_PCI_COMMON_CFGGENERATION 21
+#define QVIRTIO_PCI_COMMON_Q_SELECT     22
+#define QVIRTIO_PCI_COMMON_Q_SIZE       24
+#define QVIRTIO_PCI_COMMON_Q_MSIX       26
+#define QVIRTIO_PCI_COMMON_Q_ENABLE     28
+#define QVIRTIO_PCI_COMMON_Q_NOFF       30
+#define QVIRTIO_PCI_COMMON_Q_DESCLO     32
+#define QVIRTIO_PCI_COMMON_Q_DESCHI     36
+#define QVIRTIO_PCI_COMMON_Q_AVAILLO    40
+#define QVIRTIO_PCI_COMMON_Q_AVAILHI    44
+#define QVIRTIO_PCI_COMMON_Q_USEDLO     48
+#define QVIRTIO_PCI_COMMON_Q_USEDHI     52
+#define QVIRTIO_PCI_COMMON_Q_NDATA      56
+#define QVIRTIO_PCI_COMMON_Q_RESET      58
+
+#define QVIRTIO_PCI_ISR_QUEUE           1
+#define QVIRTIO_PCI_ISR_CONFIG          2
+
+/* Where one register structure is: BAR, offset, length. */
+typedef struct QVirtioPCIRegs {
+    uint8_t cap;            /* config space offset of its capability */
+    uint8_t bar;
+    uint32_t offset;
+    uint32_t length;
+} QVirtioPCIRegs;
+
+typedef struct QVirtioPCIDevice {
+    QVirtioDevice vdev;
+    QPCIDevice *pdev;
+
+    QVirtioPCIRegs common;
+    QVirtioPCIRegs notify;
+    QVirtioPCIRegs isr;
+    QVirtioPCIRegs device;
+    uint32_t notify_off_multiplier;
+    /* BARs mapped so far (qpci_iomap), by number. */
+    QPCIBar bars[6];
+    bool bar_mapped[6];
+
+    /* MSI-X */
+    uint8_t msix_cap;
+    uint16_t msix_nvec;
+    QPCIBar msix_table;     /* the table BAR, with the table offset added */
+    bool msix_enabled;
+    uint16_t config_msix_entry;
+    uint64_t config_msix_addr;
+    uint32_t config_msix_data;
+} QVirtioPCIDevice;
+
+typedef struct QVirtQueuePCI {
+    QVirtQueue vq;
+    uint16_t msix_entry;
+    uint64_t msix_addr;
+    uint32_t msix_data;
+    uint64_t notify_offset;
+    uint64_t ring_addr;
+} QVirtQueuePCI;
+
+extern const QVirtioBus qvirtio_pci;
+
+/*
+ * The first modern virtio-pci function of virtio type @device_type on
+ * @bus, or NULL; its capabilities are parsed (asserting they are
+ * well-formed) but nothing is mapped or enabled yet.
+ */
+QVirtioPCIDevice *qvirtio_pci_device_find(QPCIBus *bus,
+                                          uint16_t device_type);
+QVirtioPCIDevice *qvirtio_pci_device_new(QPCIDevice *pdev);
+void qvirtio_pci_device_free(QVirtioPCIDevice *d);
+/* Map the register BARs, turn on decoding and bus mastering. */
+void qvirtio_pci_device_enable(QVirtioPCIDevice *d);
+void qvirtio_pci_device_disable(QVirtioPCIDevice *d);
+
+/*
+ * The config offset of the first vendor capability of @cfg_type after
+ * the one at @start (0: from the start), or 0.
+ */
+uint8_t qvirtio_pci_find_cap(QVirtioPCIDevice *d, uint8_t cfg_type,
+                             uint8_t start);
+/*
+ * The shared memory region @id (VIRTIO_PCI_CAP_SHARED_MEMORY_CFG): false
+ * when there is none; asserts the capability is the 24-byte cap64.
+ */
+bool qvirtio_pci_find_shm_cap(QVirtioPCIDevice *d, uint8_t id, uint8_t *bar,
+                              uint64_t *offset, uint64_t *len);
+/* The BAR @barno, mapped on first use. */
+QPCIBar qvirtio_pci_bar(QVirtioPCIDevice *d, int barno);
+
+/* Common configuration accessors */
+uint8_t qvirtio_pci_common_readb(QVirtioPCIDevice *d, uint32_t off);
+uint16_t qvirtio_pci_common_readw(QVirtioPCIDevice *d, uint32_t off);
+uint32_t qvirtio_pci_common_readl(QVirtioPCIDevice *d, uint32_t off);
+void qvirtio_pci_common_writeb(QVirtioPCIDevice *d, uint32_t off,
+                               uint8_t val);
+void qvirtio_pci_common_writew(QVirtioPCIDevice *d, uint32_t off,
+                               uint16_t val);
+void qvirtio_pci_common_writel(QVirtioPCIDevice *d, uint32_t off,
+                               uint32_t val);
+/* Read (and so clear) the ISR. */
+uint8_t qvirtio_pci_isr_read(QVirtioPCIDevice *d);
+/* Ring queue @index's doorbell. */
+void qvirtio_pci_notify(QVirtioPCIDevice *d, uint16_t index);
+
+/* MSI-X: vectors written into guest RAM */
+void qvirtio_pci_enable_msix(QVirtioPCIDevice *d);
+void qvirtio_pci_disable_msix(QVirtioPCIDevice *d);
+/*
+ * Program table entry @entry to write a unique value to a fresh guest
+ * RAM word, unmasked; returns that address and *@data the value.
+ */
+uint64_t qvirtio_pci_msix_entry_setup(QVirtioPCIDevice *d,
+                                      QGuestAllocator *alloc,
+                                      uint16_t entry, uint32_t *data);
+void qvirtio_pci_set_msix_configuration_vector(QVirtioPCIDevice *d,
+                                               QGuestAllocator *alloc,
+                                               uint16_t entry);
+void qvirtqueue_pci_msix_setup(QVirtioPCIDevice *d, QVirtQueuePCI *vqpci,
+                               QGuestAllocator *alloc, uint16_t entry);
+
+#endif /* LIBQOS_VIRTIO_PCI_H */
