@@ -156,8 +156,8 @@ void main_loop_wait(int nonblocking)
     } else {
         timeout_ns = (int64_t)glib_timeout * SCALE_MS;
     }
-    timeout_ns = qemu_soonest_timeout(timeout_ns,
-                                      timerlistgroup_deadline_ns(&main_loop_tlg));
+    timeout_ns = qemu_soonest_timeout(
+        timeout_ns, timerlistgroup_deadline_ns(&main_loop_tlg));
 
     bql_unlock();
     qemu_poll_ns((GPollFD *)pollfds->data, n_fds, timeout_ns);

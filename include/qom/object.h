@@ -149,7 +149,8 @@ void type_register_static_array(const TypeInfo *infos, int nr_infos);
  * a static library), so their constructors are always linked in.
  */
 #define type_init(function)                                               \
-    static void __attribute__((constructor)) glue(do_qom_init_, function)(void) \
+    static void __attribute__((constructor))                              \
+    glue(do_qom_init_, function)(void)                                    \
     {                                                                     \
         function();                                                       \
     }

@@ -11,8 +11,9 @@
  *        0x2000 device cfg     0x3000 notify (queue n at n * 4)
  *
  * and vendor capabilities (cap_vndr 0x09) for common, notify, ISR and
- * device cfg, plus the PCI config access window (VIRTIO_PCI_CAP_PCI_CFG).  A device may add shared-memory capabilities pointing into
- * a BAR of its own (virtio_pci_add_shm_cap).  See docs/devel/virtio.md.
+ * device cfg, plus the PCI config access window (VIRTIO_PCI_CAP_PCI_CFG).
+ * A device may add shared-memory capabilities pointing into a BAR of its
+ * own (virtio_pci_add_shm_cap).  See docs/devel/virtio.md.
  *
  * Device modules define their "virtio-foo-pci" type with
  * virtio_pci_types_register(): a struct embedding VirtIOPCIProxy first
