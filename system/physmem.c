@@ -249,6 +249,25 @@ MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
 }
 
 /*
+ * The I/O region that holds all of [@addr, @addr + @size) in @fv, with the
+ * offset of @addr in it in *@off; NULL where there is none (RAM, a hole,
+ * or an access that runs past the end of its range).
+ */
+static MemoryRegion *flatview_io_region(FlatView *fv, hwaddr addr,
+                                        unsigned size, hwaddr *off)
+{
+    FlatRange *fr = flatview_lookup(fv, addr, NULL);
+
+    if (fr && !fr->mr->ram &&
+        int128_ge(int128_sub(flatrange_end(fr), int128_make64(addr)),
+                  int128_make64(size))) {
+        *off = fr->offset_in_region + (addr - int128_get64(fr->addr.start));
+        return fr->mr;
+    }
+    return NULL;
+}
+
+/*
  * Loads and stores of 1, 2, 4 or 8 bytes.  Within one I/O region they
  * are a single access of that size, as a CPU's would be (so a device that
  * only accepts 2-byte accesses rejects a 4-byte load); otherwise they
@@ -261,19 +280,15 @@ static uint64_t address_space_ld_internal(AddressSpace *as, hwaddr addr,
     uint8_t buf[8];
     uint64_t val;
     MemTxResult r;
+    MemoryRegion *mr;
     FlatView *fv;
-    FlatRange *fr;
+    hwaddr off;
 
     RCU_READ_LOCK_GUARD();
     fv = address_space_get_view(as);
-    fr = flatview_lookup(fv, addr, NULL);
-    if (fr && !fr->mr->ram &&
-        int128_ge(int128_sub(flatrange_end(fr), int128_make64(addr)),
-                  int128_make64(size))) {
-        hwaddr off = fr->offset_in_region +
-                     (addr - int128_get64(fr->addr.start));
-
-        r = memory_region_dispatch_read(fr->mr, off, &val, size, attrs);
+    mr = flatview_io_region(fv, addr, size, &off);
+    if (mr) {
+        r = memory_region_dispatch_read(mr, off, &val, size, attrs);
     } else {
         r = flatview_rw(as, fv, addr, attrs, buf, size, false);
         val = memory_ldn_le(buf, size);
@@ -290,19 +305,15 @@ static void address_space_st_internal(AddressSpace *as, hwaddr addr,
 {
     uint8_t buf[8];
     MemTxResult r;
+    MemoryRegion *mr;
     FlatView *fv;
-    FlatRange *fr;
+    hwaddr off;
 
     RCU_READ_LOCK_GUARD();
     fv = address_space_get_view(as);
-    fr = flatview_lookup(fv, addr, NULL);
-    if (fr && !fr->mr->ram &&
-        int128_ge(int128_sub(flatrange_end(fr), int128_make64(addr)),
-                  int128_make64(size))) {
-        hwaddr off = fr->offset_in_region +
-                     (addr - int128_get64(fr->addr.start));
-
-        r = memory_region_dispatch_write(fr->mr, off, val, size, attrs);
+    mr = flatview_io_region(fv, addr, size, &off);
+    if (mr) {
+        r = memory_region_dispatch_write(mr, off, val, size, attrs);
     } else {
         memory_stn_le(buf, size, val);
         r = flatview_rw(as, fv, addr, attrs, buf, size, true);

@@ -68,8 +68,8 @@ static void qtest_irq_handler(void *opaque, int n, int level)
     qtest_send("IRQ %s %d", level ? "raise" : "lower", n);
 }
 
-/* Number arguments are parsed base 0, so 0x.., decimal and octal work. */
-static bool qtest_arg_u64(char **words, int i, uint64_t *v)
+/* Whether words[0..i] all exist; answers ERR if not. */
+static bool qtest_has_args(char **words, int i)
 {
     int j;
 
@@ -79,28 +79,32 @@ static bool qtest_arg_u64(char **words, int i, uint64_t *v)
             return false;
         }
     }
-    if (qemu_strtou64(words[i], NULL, 0, v) < 0) {
+    return true;
+}
+
+/*
+ * Argument @i as a number, parsed base 0 so that 0x.., decimal and octal
+ * work; @ret is what qemu_strto*() returned.  Answers ERR when it failed.
+ */
+static bool qtest_arg_ok(char **words, int i, int ret)
+{
+    if (ret < 0) {
         qtest_send("ERR invalid number '%s'", words[i]);
         return false;
     }
     return true;
 }
 
+static bool qtest_arg_u64(char **words, int i, uint64_t *v)
+{
+    return qtest_has_args(words, i) &&
+           qtest_arg_ok(words, i, qemu_strtou64(words[i], NULL, 0, v));
+}
+
 static bool qtest_arg_i64(char **words, int i, int64_t *v)
 {
-    int j;
-
-    for (j = 0; j <= i; j++) {
-        if (!words[j]) {
-            qtest_send("ERR missing argument");
-            return false;
-        }
-    }
-    if (qemu_strtoi64(words[i], NULL, 0, v) < 0) {
-        qtest_send("ERR invalid number '%s'", words[i]);
-        return false;
-    }
-    return true;
+    return qtest_has_args(words, i) &&
+           qtest_arg_ok(words, i, qemu_strtoi64(words[i], NULL, 0, v));
 }
 
 static int hex2nib(char c)

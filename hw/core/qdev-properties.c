@@ -138,24 +138,53 @@ const PropertyInfo qdev_prop_bool = {
     .set_default = default_bool,
 };
 
-/* Bit @bitnr of a uint32_t or uint64_t field (feature flags). */
+/*
+ * Bit @bitnr of a uint32_t (qdev_prop_bit) or uint64_t (qdev_prop_bit64)
+ * field (feature flags).
+ */
+static uint64_t get_bit_field(Object *obj, const Property *prop)
+{
+    void *p = prop_ptr(obj, prop);
+
+    if (prop->info == &qdev_prop_bit64) {
+        return *(uint64_t *)p;
+    }
+    return *(uint32_t *)p;
+}
+
+static void set_bit_field(Object *obj, const Property *prop, uint64_t val)
+{
+    void *p = prop_ptr(obj, prop);
+
+    if (prop->info == &qdev_prop_bit64) {
+        *(uint64_t *)p = val;
+    } else {
+        *(uint32_t *)p = val;
+    }
+}
+
 static char *print_bit(Object *obj, const Property *prop)
 {
-    uint32_t *p = prop_ptr(obj, prop);
+    bool on = get_bit_field(obj, prop) & BIT_ULL(prop->bitnr);
 
-    return g_strdup(*p & (1U << prop->bitnr) ? "on" : "off");
+    return g_strdup(on ? "on" : "off");
 }
 
 static bool parse_bit(Object *obj, const Property *prop, const char *str,
                       Error **errp)
 {
-    uint32_t *p = prop_ptr(obj, prop);
+    uint64_t field = get_bit_field(obj, prop);
     bool v;
 
     if (!parse_bool_str(prop, str, &v, errp)) {
         return false;
     }
-    *p = v ? *p | (1U << prop->bitnr) : *p & ~(1U << prop->bitnr);
+    if (v) {
+        field |= BIT_ULL(prop->bitnr);
+    } else {
+        field &= ~BIT_ULL(prop->bitnr);
+    }
+    set_bit_field(obj, prop, field);
     return true;
 }
 
@@ -171,36 +200,11 @@ const PropertyInfo qdev_prop_bit = {
     .set_default = default_bit,
 };
 
-static char *print_bit64(Object *obj, const Property *prop)
-{
-    uint64_t *p = prop_ptr(obj, prop);
-
-    return g_strdup(*p & (1ULL << prop->bitnr) ? "on" : "off");
-}
-
-static bool parse_bit64(Object *obj, const Property *prop, const char *str,
-                        Error **errp)
-{
-    uint64_t *p = prop_ptr(obj, prop);
-    bool v;
-
-    if (!parse_bool_str(prop, str, &v, errp)) {
-        return false;
-    }
-    *p = v ? *p | (1ULL << prop->bitnr) : *p & ~(1ULL << prop->bitnr);
-    return true;
-}
-
-static void default_bit64(Object *obj, const Property *prop)
-{
-    parse_bit64(obj, prop, prop->defval.u ? "on" : "off", &error_abort);
-}
-
 const PropertyInfo qdev_prop_bit64 = {
     .type = "bool",
-    .print = print_bit64,
-    .parse = parse_bit64,
-    .set_default = default_bit64,
+    .print = print_bit,
+    .parse = parse_bit,
+    .set_default = default_bit,
 };
 
 static char *print_size(Object *obj, const Property *prop)

@@ -91,6 +91,24 @@ static void virtio_pci_reset_proxy_state(VirtIOPCIProxy *proxy)
     }
 }
 
+/*
+ * Every region of the modern BAR is little-endian and takes accesses of
+ * 1 to 4 bytes.
+ */
+#define VIRTIO_PCI_REGION_OPS(_read, _write) {                          \
+    .read = (_read),                                                    \
+    .write = (_write),                                                  \
+    .endianness = DEVICE_LITTLE_ENDIAN,                                 \
+    .valid = {                                                          \
+        .min_access_size = 1,                                           \
+        .max_access_size = 4,                                           \
+    },                                                                  \
+    .impl = {                                                           \
+        .min_access_size = 1,                                           \
+        .max_access_size = 4,                                           \
+    },                                                                  \
+}
+
 /* Common configuration */
 
 static uint64_t virtio_pci_common_read(void *opaque, hwaddr addr,
@@ -322,19 +340,8 @@ static void virtio_pci_common_write(void *opaque, hwaddr addr,
     }
 }
 
-static const MemoryRegionOps virtio_pci_common_ops = {
-    .read = virtio_pci_common_read,
-    .write = virtio_pci_common_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 4,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 4,
-    },
-};
+static const MemoryRegionOps virtio_pci_common_ops =
+    VIRTIO_PCI_REGION_OPS(virtio_pci_common_read, virtio_pci_common_write);
 
 /* ISR status: reading returns the pending causes and clears them. */
 
@@ -360,19 +367,8 @@ static void virtio_pci_isr_write(void *opaque, hwaddr addr, uint64_t val,
     qemu_log_mask(LOG_GUEST_ERROR, "%s: ISR is read-only\n", __func__);
 }
 
-static const MemoryRegionOps virtio_pci_isr_ops = {
-    .read = virtio_pci_isr_read,
-    .write = virtio_pci_isr_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 4,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 4,
-    },
-};
+static const MemoryRegionOps virtio_pci_isr_ops =
+    VIRTIO_PCI_REGION_OPS(virtio_pci_isr_read, virtio_pci_isr_write);
 
 /* Device-specific configuration */
 
@@ -417,19 +413,8 @@ static void virtio_pci_device_write(void *opaque, hwaddr addr, uint64_t val,
     }
 }
 
-static const MemoryRegionOps virtio_pci_device_ops = {
-    .read = virtio_pci_device_read,
-    .write = virtio_pci_device_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 4,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 4,
-    },
-};
+static const MemoryRegionOps virtio_pci_device_ops =
+    VIRTIO_PCI_REGION_OPS(virtio_pci_device_read, virtio_pci_device_write);
 
 /* Notifications */
 
@@ -477,19 +462,8 @@ static void virtio_pci_notify_write(void *opaque, hwaddr addr, uint64_t val,
     qemu_bh_schedule(proxy->notify_bh);
 }
 
-static const MemoryRegionOps virtio_pci_notify_ops = {
-    .read = virtio_pci_notify_read,
-    .write = virtio_pci_notify_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 4,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 4,
-    },
-};
+static const MemoryRegionOps virtio_pci_notify_ops =
+    VIRTIO_PCI_REGION_OPS(virtio_pci_notify_read, virtio_pci_notify_write);
 
 /*
  * The PCI configuration access capability (VIRTIO_PCI_CAP_PCI_CFG): the
