@@ -167,7 +167,6 @@ static void parse_command_line(int argc, char **argv)
     while (i < argc) {
         const char *name = argv[i];
         CmdOption opt;
-        g_autofree char *loc = NULL;
 
         if (name[0] != '-') {
             loc_set_none();
