@@ -56,9 +56,10 @@ static QemuMutex rcu_sync_lock;
 
 /*
  * Check whether a quiescent state was crossed between the beginning of
- * the current grace period and now, for a reader whose counter is *ctr:
- * a reader is still "ongoing" if it is in a critical section (ctr != 0)
- * that started before rcu_gp_ctr last changed (ctr != rcu_gp_ctr).
+ * update_counter_and_wait and now.
+ * (update_counter_and_wait is liburcu's name for the step that advances
+ * rcu_gp_ctr.)  A reader is still "ongoing" if it is in a critical
+ * section (ctr != 0) that started before rcu_gp_ctr last changed.
  */
 static inline int rcu_gp_ongoing(unsigned long *ctr)
 {
@@ -100,17 +101,16 @@ static void wait_for_readers(void)
             forced = true;
 
             QLIST_FOREACH(index, &registry, node) {
-                /* Ask the reader to set rcu_gp_event when it leaves. */
+                notifier_list_notify(&index->force_rcu, NULL);
                 qatomic_set(&index->waiting, true);
             }
         }
 
-        /*
-         * Order the stores to index->waiting above before the loads of
-         * index->ctr below; rcu_read_unlock() orders its store to ctr
-         * before its load of waiting.  Either we see the reader quiescent
-         * or it sees waiting and sets rcu_gp_event.  Pairs with
-         * smp_mb_placeholder() in rcu_read_unlock().
+        /* Here, order the stores to index->waiting before the loads of
+         * index->ctr.  Pairs with smp_mb_placeholder() in rcu_read_unlock(),
+         * ensuring that the loads of index->ctr are sequentially consistent.
+         * A reader that sees waiting == true sets rcu_gp_event when it
+         * leaves; one that does not is seen quiescent by the loop below.
          *
          * If this is the last iteration, this barrier also prevents
          * frees from seeping upwards, and orders the two wait phases
@@ -152,15 +152,16 @@ static void wait_for_readers(void)
          * as from &registry; QLIST_REMOVE() does not need to know which.
          */
         qemu_mutex_unlock(&rcu_registry_lock);
+
         if (forced) {
             qemu_event_wait(&rcu_gp_event);
 
             /*
-             * Reset only now: a reader that left between our scan and
-             * this point has already set the event, and the next scan
-             * sees it quiescent anyway.  Resetting before the scan
-             * instead could lose the wake-up of a reader that leaves
-             * after the scan.
+             * Reset only now: resetting before the scan could lose the
+             * wake-up of a reader that leaves after it.  A reader that
+             * leaves between the wait and the reset is not lost either:
+             * the next iteration finds it quiescent
+             * while we walk the list.
              */
             qemu_event_reset(&rcu_gp_event);
         } else {
@@ -211,16 +212,15 @@ void synchronize_rcu(void)
 /*
  * The callback queue: a multi-producer, single-consumer linked list.
  * Producers (call_rcu1) append with one atomic exchange of the tail
- * link; the call_rcu thread is the only consumer.  A permanent stub node
+ * link; the call_rcu thread is the only consumer.  A permanent dummy node
  * keeps the list from running empty, so head and tail never have to be
  * updated together.  Between a producer's exchange and its link store
  * the chain is briefly cut: the consumer then sees a NULL next pointer
- * and waits for rcu_call_ready_event, which that producer sets next.
+ * and waits for rcu_call_ready_event, which that producer sets next; it
+ * drops the BQL while it waits, since the producer may need it.
  */
-static struct rcu_head queue_stub;
-static struct rcu_head *queue_head = &queue_stub;
-static struct rcu_head **queue_tail = &queue_stub.next;
-
+static struct rcu_head dummy;
+static struct rcu_head *head = &dummy, **tail = &dummy.next;
 static QemuEvent rcu_call_ready_event;
 
 static void enqueue(struct rcu_head *node)
@@ -228,7 +228,7 @@ static void enqueue(struct rcu_head *node)
     struct rcu_head **prev_link;
 
     node->next = NULL;
-    prev_link = qatomic_xchg(&queue_tail, &node->next);
+    prev_link = qatomic_xchg(&tail, &node->next);
 
     /* Pairs with the load-acquire in try_dequeue(). */
     qatomic_store_release(prev_link, node);
@@ -237,14 +237,14 @@ static void enqueue(struct rcu_head *node)
 /*
  * Take the oldest callback, or return NULL if the oldest one's producer
  * has not finished linking it yet.  The node returned is never the last
- * one in the list: its successor (at worst the stub) becomes the head.
+ * one in the list: its successor (at worst the dummy) becomes the head.
  */
 static struct rcu_head *try_dequeue(void)
 {
     struct rcu_head *node, *next;
 
     for (;;) {
-        node = queue_head;
+        node = head;
 
         /* Pairs with the store-release in enqueue(). */
         next = qatomic_load_acquire(&node->next);
@@ -252,13 +252,13 @@ static struct rcu_head *try_dequeue(void)
             return NULL;
         }
 
-        queue_head = next;
-        if (node != &queue_stub) {
+        head = next;
+        if (node != &dummy) {
             return node;
         }
 
-        /* Passed the stub: put it back at the end and look again. */
-        enqueue(&queue_stub);
+        /* Passed the dummy: put it back at the end and look again. */
+        enqueue(&dummy);
     }
 }
 
@@ -283,7 +283,7 @@ static void *call_rcu_thread(void *opaque)
             }
 
 #if defined(CONFIG_MALLOC_TRIM)
-            malloc_trim(4 * 1024 * 1024); /* idle: give freed memory back */
+            malloc_trim(4 * 1024 * 1024);
 #endif
             qemu_event_wait(&rcu_call_ready_event);
         }
@@ -294,10 +294,6 @@ static void *call_rcu_thread(void *opaque)
         while (n > 0) {
             node = try_dequeue();
             while (!node) {
-                /*
-                 * Counted but not linked yet: sleep without the BQL until
-                 * its producer finishes call_rcu1().
-                 */
                 bql_unlock();
                 qemu_event_reset(&rcu_call_ready_event);
                 node = try_dequeue();
@@ -397,6 +393,20 @@ void rcu_unregister_thread(void)
     qemu_mutex_unlock(&rcu_registry_lock);
 }
 
+void rcu_add_force_rcu_notifier(Notifier *n)
+{
+    qemu_mutex_lock(&rcu_registry_lock);
+    notifier_list_add(&get_ptr_rcu_reader()->force_rcu, n);
+    qemu_mutex_unlock(&rcu_registry_lock);
+}
+
+void rcu_remove_force_rcu_notifier(Notifier *n)
+{
+    qemu_mutex_lock(&rcu_registry_lock);
+    notifier_remove(n);
+    qemu_mutex_unlock(&rcu_registry_lock);
+}
+
 static void rcu_init_complete(void)
 {
     QemuThread thread;
@@ -408,8 +418,9 @@ static void rcu_init_complete(void)
     qemu_event_init(&rcu_call_ready_event, false);
 
     /* The caller is assumed to have BQL, so the call_rcu thread
-     * cannot run a callback before the caller is done initialising:
-     * every callback runs under the BQL.
+     * must have been quiescent even after forking, just recreate it.
+     * Before a fork it cannot run a callback until the caller is done
+     * initialising either: every callback runs under the BQL.
      */
     qemu_thread_create(&thread, "call_rcu", call_rcu_thread,
                        NULL, QEMU_THREAD_DETACHED);

@@ -20,6 +20,7 @@
 
 #include "qemu/thread.h"
 #include "qemu/queue.h"
+#include "qemu/notify.h"
 #include "qemu/atomic.h"
 #include "qemu/sys_membarrier.h"
 #include "qemu/coroutine-tls.h"
@@ -44,6 +45,15 @@ struct rcu_reader_data {
 
     /* Registry link, protected by rcu_registry_lock in util/rcu.c. */
     QLIST_ENTRY(rcu_reader_data) node;
+
+    /*
+     * Run when the writer forces a grace period while this thread is a
+     * reader, so that a thread that stays in a critical section for long
+     * (a vCPU running guest code) can be told to leave it.  Protected by
+     * rcu_registry_lock; the notifiers run in the writer's thread, not in
+     * this one.
+     */
+    NotifierList force_rcu;
 };
 
 QEMU_DECLARE_CO_TLS(struct rcu_reader_data, rcu_reader)
@@ -104,6 +114,13 @@ void synchronize_rcu(void);
  */
 void rcu_register_thread(void);
 void rcu_unregister_thread(void);
+
+/*
+ * Add or remove a notifier to the calling thread's force_rcu list (see
+ * struct rcu_reader_data).  The thread must be registered.
+ */
+void rcu_add_force_rcu_notifier(Notifier *n);
+void rcu_remove_force_rcu_notifier(Notifier *n);
 
 /*
  * Fork support: by default the RCU lock state is carried across fork()

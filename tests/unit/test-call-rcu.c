@@ -8,7 +8,9 @@
  * running when it was queued; that drain_call_rcu() returns only after
  * every callback queued before it has run, whether or not the caller
  * holds the BQL (which it must hold again on return); that g_free_rcu()
- * frees; and that callbacks queued by many threads at once all run.
+ * frees; that callbacks queued by many threads at once all run; and that
+ * a forced grace period runs the force_rcu notifiers of the readers it
+ * waits for (and not those removed).
  */
 
 #include "qemu/osdep.h"
@@ -162,6 +164,92 @@ static void test_waits_for_reader_other(void)
     qemu_event_destroy(&ctl.inside);
     qemu_event_destroy(&ctl.leave);
     g_assert_cmpint(qatomic_read(&n_bad_context), ==, 0);
+}
+
+/* force_rcu notifiers: a writer that forces a grace period asks readers */
+
+typedef struct ForceCtl {
+    Notifier notifier;
+    QemuEvent inside;
+    QemuEvent leave;
+    int notified;
+    bool remove_first;
+} ForceCtl;
+
+static void force_notify(Notifier *n, void *data)
+{
+    ForceCtl *ctl = container_of(n, ForceCtl, notifier);
+
+    qatomic_inc(&ctl->notified);
+    qemu_event_set(&ctl->leave);
+}
+
+static void *force_reader(void *opaque)
+{
+    ForceCtl *ctl = opaque;
+
+    rcu_register_thread();
+    rcu_add_force_rcu_notifier(&ctl->notifier);
+    if (ctl->remove_first) {
+        rcu_remove_force_rcu_notifier(&ctl->notifier);
+    }
+    rcu_read_lock();
+    qemu_event_set(&ctl->inside);
+    qemu_event_wait(&ctl->leave);
+    rcu_read_unlock();
+    if (!ctl->remove_first) {
+        rcu_remove_force_rcu_notifier(&ctl->notifier);
+    }
+    rcu_unregister_thread();
+    return NULL;
+}
+
+static void *drain_only(void *opaque)
+{
+    drain_call_rcu();
+    return NULL;
+}
+
+static void do_test_force_notifier(bool remove_first)
+{
+    ForceCtl ctl = { .notifier.notify = force_notify,
+                     .remove_first = remove_first };
+    QemuThread reader, drainer;
+    FlagCB cb = { 0 };
+
+    qemu_event_init(&ctl.inside, false);
+    qemu_event_init(&ctl.leave, false);
+    qemu_thread_create(&reader, "rcu-forced", force_reader, &ctl,
+                       QEMU_THREAD_JOINABLE);
+    qemu_event_wait(&ctl.inside);
+
+    /* drain_call_rcu() forces the grace period that cb waits for. */
+    call_rcu(&cb, flag_cb, rcu);
+    qemu_thread_create(&drainer, "rcu-drainer", drain_only, NULL,
+                       QEMU_THREAD_JOINABLE);
+    if (remove_first) {
+        g_usleep(200 * 1000);
+        g_assert_cmpint(qatomic_read(&cb.ran), ==, 0);
+        qemu_event_set(&ctl.leave);
+    }
+    /* Without the notifier the reader would never leave. */
+    qemu_thread_join(&drainer);
+    qemu_thread_join(&reader);
+
+    g_assert_cmpint(qatomic_read(&cb.ran), ==, 1);
+    g_assert_cmpint(qatomic_read(&ctl.notified), ==, remove_first ? 0 : 1);
+    qemu_event_destroy(&ctl.inside);
+    qemu_event_destroy(&ctl.leave);
+}
+
+static void test_force_notifier(void)
+{
+    do_test_force_notifier(false);
+}
+
+static void test_force_notifier_removed(void)
+{
+    do_test_force_notifier(true);
 }
 
 /* drain_call_rcu() */
@@ -513,6 +601,10 @@ int main(int argc, char **argv)
                     test_waits_for_reader_self);
     g_test_add_func("/call-rcu/waits-for-reader/other-thread",
                     test_waits_for_reader_other);
+    g_test_add_func("/call-rcu/force-notifier/called",
+                    test_force_notifier);
+    g_test_add_func("/call-rcu/force-notifier/removed",
+                    test_force_notifier_removed);
     g_test_add_func("/call-rcu/drain/no-bql", test_drain_no_bql);
     g_test_add_func("/call-rcu/drain/bql", test_drain_bql);
     g_test_add_func("/call-rcu/drain/concurrent", test_drain_concurrent);
