@@ -21,6 +21,7 @@
 #include "exec/memory.h"
 #include "exec/memory-internal.h"
 #include "exec/ramblock.h"
+#include "hw/qdev-core.h"
 
 /* Protected by the BQL, like everything in the topology. */
 static unsigned memory_region_transaction_depth;
@@ -181,6 +182,9 @@ void memory_region_init(MemoryRegion *mr, Object *owner, const char *name,
     mr->size = size == UINT64_MAX ? int128_2_64() : int128_make64(size);
     mr->name = g_strdup(name);
     mr->owner = owner;
+    if (owner && object_dynamic_cast(owner, TYPE_DEVICE)) {
+        mr->dev_reentrancy_guard = &DEVICE(owner)->mem_reentrancy_guard;
+    }
 
     if (name) {
         g_autofree char *escaped = memory_region_escape_name(name);
@@ -1130,10 +1134,30 @@ static MemTxResult access_with_adjusted_size(MemoryRegion *mr, hwaddr addr,
 {
     unsigned access_size_min = mr->ops->impl.min_access_size;
     unsigned access_size_max = mr->ops->impl.max_access_size;
+    MemReentrancyGuard *guard = mr->dev_reentrancy_guard;
     unsigned access_size;
     MemTxResult r = MEMTX_OK;
     uint64_t access_mask;
     unsigned i;
+
+    /*
+     * An access that reaches a device while one of its regions or
+     * guarded BHs is running (a DMA or MSI aimed at its own registers)
+     * would re-enter code that is not written for it: drop it, as QEMU
+     * does.  The device keeps working for later accesses.
+     */
+    if (mr->disable_reentrancy_guard) {
+        guard = NULL;
+    }
+    if (guard) {
+        if (guard->engaged_in_io) {
+            qemu_log_mask(LOG_GUEST_ERROR, "Blocked re-entrant IO on "
+                          "MemoryRegion: %s at addr: 0x%" HWADDR_PRIX "\n",
+                          memory_region_name(mr), addr);
+            return MEMTX_ACCESS_ERROR;
+        }
+        guard->engaged_in_io = true;
+    }
 
     if (!access_size_min) {
         access_size_min = 1;
@@ -1153,6 +1177,9 @@ static MemTxResult access_with_adjusted_size(MemoryRegion *mr, hwaddr addr,
             shift = i * 8;
         }
         r |= fn(mr, addr + i, value, access_size, shift, access_mask, attrs);
+    }
+    if (guard) {
+        guard->engaged_in_io = false;
     }
     return r;
 }

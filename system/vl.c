@@ -52,6 +52,7 @@ typedef enum {
     OPT_STOPPED,
     OPT_NO_SHUTDOWN,
     OPT_LOG,
+    OPT_LOGFILE,
 } OptionIndex;
 
 typedef struct OptionDef {
@@ -103,6 +104,8 @@ static const OptionDef options[] = {
       "-no-shutdown     stop, rather than exit, on guest shutdown" },
     { "d", true, OPT_LOG,
       "-d item[,...]    log items (guest_errors, unimp; 'help' for list)" },
+    { "D", true, OPT_LOGFILE,
+      "-D logfile       output log to logfile (default stderr)" },
 };
 
 /* One command-line option with its argument, in command-line order. */
@@ -634,6 +637,11 @@ void qemu_init(int argc, char **argv)
             qemu_set_log(mask, &error_fatal);
             break;
         }
+        case OPT_LOGFILE:
+            if (!qemu_set_log_filename(opt->arg, &err)) {
+                opt_fail(err);
+            }
+            break;
         default:
             break;
         }

@@ -21,6 +21,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "block/aio.h"
+#include "exec/memory.h"
 #include "qemu/atomic.h"
 #include "qemu/rcu_queue.h"
 #include "qemu/timer.h"
@@ -39,6 +40,7 @@ struct QEMUBH {
     const char *name;
     QEMUBHFunc *cb;
     void *opaque;
+    MemReentrancyGuard *reentrancy_guard;
     QSLIST_ENTRY(QEMUBH) next;
     unsigned flags;
 };
@@ -102,7 +104,8 @@ static void aio_bh_enqueue(QEMUBH *bh, unsigned new_flags)
 }
 
 QEMUBH *aio_bh_new_full(AioContext *ctx, QEMUBHFunc *cb, void *opaque,
-                        const char *name)
+                        const char *name,
+                        MemReentrancyGuard *reentrancy_guard)
 {
     QEMUBH *bh = g_new0(QEMUBH, 1);
 
@@ -110,13 +113,35 @@ QEMUBH *aio_bh_new_full(AioContext *ctx, QEMUBHFunc *cb, void *opaque,
     bh->cb = cb;
     bh->opaque = opaque;
     bh->name = name;
+    bh->reentrancy_guard = reentrancy_guard;
     return bh;
+}
+
+/*
+ * Run @bh's callback with its device's re-entrancy guard engaged; the
+ * previous state comes back afterwards, so a BH that runs from inside
+ * the device's own I/O (aio_poll() in a callback) leaves it engaged.
+ */
+static void aio_bh_call(QEMUBH *bh)
+{
+    /* A copy: the callback may delete @bh. */
+    MemReentrancyGuard *guard = bh->reentrancy_guard;
+    bool last_engaged_in_io = false;
+
+    if (guard) {
+        last_engaged_in_io = guard->engaged_in_io;
+        guard->engaged_in_io = true;
+    }
+    bh->cb(bh->opaque);
+    if (guard) {
+        guard->engaged_in_io = last_engaged_in_io;
+    }
 }
 
 void aio_bh_schedule_oneshot_full(AioContext *ctx, QEMUBHFunc *cb,
                                   void *opaque, const char *name)
 {
-    QEMUBH *bh = aio_bh_new_full(ctx, cb, opaque, name);
+    QEMUBH *bh = aio_bh_new_full(ctx, cb, opaque, name, NULL);
 
     aio_bh_enqueue(bh, BH_SCHEDULED | BH_ONESHOT);
 }
@@ -168,7 +193,7 @@ static bool aio_bh_poll(AioContext *ctx)
         }
         if (flags & BH_SCHEDULED) {
             progress = true;
-            bh->cb(bh->opaque);
+            aio_bh_call(bh);
         }
         if (flags & BH_ONESHOT) {
             g_free(bh);

@@ -8,6 +8,8 @@
 #include "qemu/log.h"
 
 int qemu_loglevel;
+/* NULL: stderr.  Written from any thread; set at start-up only. */
+static FILE *qemu_logfile;
 
 typedef struct QEMULogItem {
     int mask;
@@ -35,7 +37,32 @@ void qemu_log(const char *fmt, ...)
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    fputs(msg, stderr);
+    if (qemu_logfile) {
+        fputs(msg, qemu_logfile);
+        /* Line by line, so that a reader sees it before the next access. */
+        fflush(qemu_logfile);
+    } else {
+        fputs(msg, stderr);
+    }
+}
+
+bool qemu_set_log_filename(const char *filename, Error **errp)
+{
+    FILE *f = NULL;
+
+    if (filename) {
+        f = fopen(filename, "w");
+        if (!f) {
+            error_setg_errno(errp, errno, "Error opening logfile %s",
+                             filename);
+            return false;
+        }
+    }
+    if (qemu_logfile) {
+        fclose(qemu_logfile);
+    }
+    qemu_logfile = f;
+    return true;
 }
 
 bool qemu_set_log(int log_flags, Error **errp)

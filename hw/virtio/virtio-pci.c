@@ -704,7 +704,8 @@ static void virtio_pci_device_plugged(DeviceState *d, Error **errp)
             return;
         }
     }
-    proxy->notify_bh = qemu_bh_new(virtio_pci_notify_bh, proxy);
+    proxy->notify_bh = qemu_bh_new_guarded(virtio_pci_notify_bh, proxy,
+                                           &d->mem_reentrancy_guard);
 }
 
 static void virtio_pci_device_unplugged(DeviceState *d)

@@ -32,6 +32,7 @@
 #include "qemu/bswap.h"
 #include "qemu/error-report.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qemu/rcu.h"
 #include "exec/address-spaces.h"
 #include "exec/ramblock.h"
@@ -1150,6 +1151,15 @@ void virtio_init(VirtIODevice *vdev, uint16_t device_id, size_t config_size)
     if (!vdev->dma_as) {
         vdev->dma_as = &address_space_memory;
     }
+}
+
+QEMUBH *virtio_bh_new_guarded_full(DeviceState *dev, QEMUBHFunc *cb,
+                                   void *opaque, const char *name)
+{
+    DeviceState *transport = qdev_get_parent_bus(dev)->parent;
+
+    return qemu_bh_new_full(cb, opaque, name,
+                            &transport->mem_reentrancy_guard);
 }
 
 void virtio_cleanup(VirtIODevice *vdev)

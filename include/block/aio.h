@@ -50,10 +50,20 @@ void aio_notify(AioContext *ctx);
 /* The timer list group of @ctx, for timer_new_full() and friends. */
 QEMUTimerListGroup *aio_get_timerlist_group(AioContext *ctx);
 
+typedef struct MemReentrancyGuard MemReentrancyGuard;
+
+/*
+ * A bottom half with a @reentrancy_guard (a device's) engages it while
+ * its callback runs, so that an access the callback makes to the
+ * device's own I/O regions is dropped as re-entrant, as in QEMU.
+ */
 QEMUBH *aio_bh_new_full(AioContext *ctx, QEMUBHFunc *cb, void *opaque,
-                        const char *name);
+                        const char *name,
+                        MemReentrancyGuard *reentrancy_guard);
 #define aio_bh_new(ctx, cb, opaque) \
-    aio_bh_new_full((ctx), (cb), (opaque), (stringify(cb)))
+    aio_bh_new_full((ctx), (cb), (opaque), (stringify(cb)), NULL)
+#define aio_bh_new_guarded(ctx, cb, opaque, guard) \
+    aio_bh_new_full((ctx), (cb), (opaque), (stringify(cb)), (guard))
 
 /* Schedule @cb to run once in @ctx; the BH frees itself afterwards. */
 void aio_bh_schedule_oneshot_full(AioContext *ctx, QEMUBHFunc *cb,

@@ -37,6 +37,17 @@ typedef struct MemoryRegionSection MemoryRegionSection;
 typedef struct RAMBlock RAMBlock;
 
 /*
+ * Every device has one (DeviceState.mem_reentrancy_guard).  It is set
+ * while one of the device's I/O regions or guarded bottom halves runs:
+ * an access that reaches the device's I/O regions again meanwhile (a DMA
+ * or an MSI aimed at its own registers) is re-entrant and is dropped,
+ * as in QEMU (docs/devel/memory.md).
+ */
+typedef struct MemReentrancyGuard {
+    bool engaged_in_io;
+} MemReentrancyGuard;
+
+/*
  * The byte order of a device's registers.  NATIVE means the target's,
  * which for x86 is little endian.
  */
@@ -107,6 +118,9 @@ struct MemoryRegion {
     bool enabled;           /* visible in the FlatView */
     bool terminates;        /* accesses end here (RAM or I/O) */
     bool global_locking;    /* callbacks run with the BQL held */
+    /* An I/O region of a device: its owner's, unless disabled. */
+    bool disable_reentrancy_guard;
+    MemReentrancyGuard *dev_reentrancy_guard;
     RAMBlock *ram_block;
     Object *owner;
     const MemoryRegionOps *ops;

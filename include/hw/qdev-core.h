@@ -13,6 +13,7 @@
 #define QDEV_CORE_H
 
 #include "qom/object.h"
+#include "exec/memory.h"
 #include "hw/irq.h"
 
 typedef struct Property Property;
@@ -56,6 +57,8 @@ struct DeviceState {
 
     char *id;
     bool realized;
+    /* Engaged while one of its I/O regions or guarded BHs runs. */
+    MemReentrancyGuard mem_reentrancy_guard;
     BusState *parent_bus;
     QLIST_HEAD(, NamedGPIOList) gpios;
     QLIST_HEAD(, BusState) child_bus;

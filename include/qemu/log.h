@@ -6,8 +6,8 @@
  * doing something wrong (an access nobody decodes, a bad register
  * value): the guest must not be able to crash us or flood the log, so
  * these are off unless asked for with qemu_set_log(), -d guest_errors
- * (once the emulator parses it) or the environment variable QEMU_LOG,
- * e.g. QEMU_LOG=guest_errors,unimp.  Output goes to stderr.
+ * or the environment variable QEMU_LOG, e.g. QEMU_LOG=guest_errors,unimp.
+ * Output goes to stderr, or to the file -D names.
  */
 
 #ifndef QEMU_LOG_H
@@ -37,6 +37,13 @@ void qemu_log(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /* Enable exactly @log_flags.  Returns true (no failure mode yet). */
 bool qemu_set_log(int log_flags, Error **errp);
+
+/*
+ * Send the log to @filename (truncated) instead of stderr, as -D does;
+ * NULL goes back to stderr.  False, with @errp set, when it cannot be
+ * opened.
+ */
+bool qemu_set_log_filename(const char *filename, Error **errp);
 
 /* "guest_errors,unimp" -> mask; 0 for an unknown name. */
 int qemu_str_to_log_mask(const char *str);

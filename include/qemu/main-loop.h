@@ -36,8 +36,10 @@ void qemu_notify_event(void);
 /* Bottom halves on the main loop. */
 #define qemu_bh_new(cb, opaque) \
     aio_bh_new(qemu_get_aio_context(), (cb), (opaque))
-#define qemu_bh_new_full(cb, opaque, name) \
-    aio_bh_new_full(qemu_get_aio_context(), (cb), (opaque), (name))
+#define qemu_bh_new_guarded(cb, opaque, guard) \
+    aio_bh_new_guarded(qemu_get_aio_context(), (cb), (opaque), (guard))
+#define qemu_bh_new_full(cb, opaque, name, guard) \
+    aio_bh_new_full(qemu_get_aio_context(), (cb), (opaque), (name), (guard))
 
 /*
  * The BQL.  bql_locked() tells whether the calling thread holds it.

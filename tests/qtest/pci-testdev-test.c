@@ -26,6 +26,8 @@
 #define REG_DMA_DATA        0x1c
 #define REG_DMA_STATUS      0x20
 #define MAGIC               0x54534554
+/* The DMA_STATUS of an access the memory core refused (MemTxResult). */
+#define MEMTX_ACCESS_ERROR  (1U << 2)
 
 #define PCI_STATUS_INTERRUPT        0x08
 #define PCI_COMMAND_INTX_DISABLE    0x400
@@ -330,6 +332,103 @@ static void test_dma(void)
     fixture_end(&f);
 }
 
+/* A -D file for the emulator's guest-error log, and its contents. */
+static char *guest_log_path(void)
+{
+    return g_strdup_printf("%s/pci-testdev-test-%d.log", g_get_tmp_dir(),
+                           (int)getpid());
+}
+
+static void assert_log_contains(const char *path, const char *needle)
+{
+    g_autofree char *log = NULL;
+
+    g_assert_true(g_file_get_contents(path, &log, NULL, NULL));
+    if (!strstr(log, needle)) {
+        g_test_message("log: %s", log);
+        g_assert_cmpstr(log, ==, needle);
+    }
+}
+
+/*
+ * DMA aimed at the device's own DMA_DATA register would recurse without
+ * bound (each access starts another); the memory core drops the inner
+ * access as re-entrant (QEMU's MemReentrancyGuard) and logs it, and the
+ * device stays usable.
+ */
+static void test_dma_reentrant(void)
+{
+    g_autofree char *log = guest_log_path();
+    g_autofree char *args = g_strdup_printf("-d guest_errors -D %s", log);
+    Fixture f;
+
+    if (!fixture_start(&f, args)) {
+        return;
+    }
+    qpci_device_enable(f.dev);
+    qpci_io_writel(f.dev, f.regs, REG_DMA_ADDR_LO,
+                   f.regs.addr + REG_DMA_DATA);
+    qpci_io_writel(f.dev, f.regs, REG_DMA_ADDR_HI, f.regs.addr >> 32);
+
+    qpci_io_writel(f.dev, f.regs, REG_DMA_DATA, 0x12345678);
+    g_assert_cmphex(qpci_io_readl(f.dev, f.regs, REG_DMA_STATUS), ==,
+                    MEMTX_ACCESS_ERROR);
+    /* A blocked read returns 0, like any failed DMA read. */
+    g_assert_cmphex(qpci_io_readl(f.dev, f.regs, REG_DMA_DATA), ==, 0);
+    g_assert_cmphex(qpci_io_readl(f.dev, f.regs, REG_DMA_STATUS), ==,
+                    MEMTX_ACCESS_ERROR);
+    assert_log_contains(log, "Blocked re-entrant IO on MemoryRegion: "
+                        "pci-testdev-mmio at addr: 0x1C\n");
+
+    /* The guard is released: the next DMA to RAM works. */
+    g_assert_cmphex(qpci_io_readl(f.dev, f.regs, REG_MAGIC), ==, MAGIC);
+    qpci_io_writel(f.dev, f.regs, REG_DMA_ADDR_LO, MSG_ADDR);
+    qpci_io_writel(f.dev, f.regs, REG_DMA_ADDR_HI, 0);
+    qpci_io_writel(f.dev, f.regs, REG_DMA_DATA, 0x55667788);
+    g_assert_cmphex(qpci_io_readl(f.dev, f.regs, REG_DMA_STATUS), ==, 0);
+    g_assert_cmphex(qtest_readl(f.qts, MSG_ADDR), ==, 0x55667788);
+    fixture_end(&f);
+    unlink(log);
+}
+
+/*
+ * An MSI-X message aimed at the device's own DOORBELL would ring it
+ * again, forever: the message is dropped as re-entrant, so one doorbell
+ * write counts once.
+ */
+static void test_msix_reentrant(void)
+{
+    g_autofree char *log = guest_log_path();
+    g_autofree char *args = g_strdup_printf("-d guest_errors -D %s", log);
+    Fixture f;
+    QPCIBar table;
+    uint8_t cap;
+    uint16_t flags;
+    uint64_t entry;
+
+    if (!fixture_start(&f, args)) {
+        return;
+    }
+    cap = qpci_find_capability(f.dev, PCI_CAP_ID_MSIX, 0);
+    flags = qpci_config_readw(f.dev, cap + 2);
+    table = qpci_iomap(f.dev, 4, NULL);
+    qpci_device_enable(f.dev);
+    qpci_config_writew(f.dev, cap + 2, flags | 0x8000);
+    entry = (qpci_config_readl(f.dev, cap + 4) & ~7u) + 1 * 16;
+    qpci_io_writel(f.dev, table, entry + 0, f.regs.addr + REG_DOORBELL);
+    qpci_io_writel(f.dev, table, entry + 4, f.regs.addr >> 32);
+    qpci_io_writel(f.dev, table, entry + 8, 1);
+    qpci_io_writel(f.dev, table, entry + 12, 0);
+
+    qpci_io_writel(f.dev, f.regs, REG_DOORBELL, 1);
+    g_assert_cmpint(qpci_io_readl(f.dev, f.regs, REG_DOORBELLS), ==, 1);
+    assert_log_contains(log, "Blocked re-entrant IO on MemoryRegion: "
+                        "pci-testdev-mmio at addr: 0x8\n");
+    g_assert_cmphex(qpci_io_readl(f.dev, f.regs, REG_MAGIC), ==, MAGIC);
+    fixture_end(&f);
+    unlink(log);
+}
+
 static void test_mmconfig(void)
 {
     Fixture f;
@@ -458,6 +557,9 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/pci-testdev/msix", test_msix);
     g_test_add_func("/x86_64/pci-testdev/msi", test_msi);
     g_test_add_func("/x86_64/pci-testdev/dma", test_dma);
+    g_test_add_func("/x86_64/pci-testdev/dma-reentrant", test_dma_reentrant);
+    g_test_add_func("/x86_64/pci-testdev/msix-reentrant",
+                    test_msix_reentrant);
     g_test_add_func("/x86_64/pci-testdev/mmconfig", test_mmconfig);
     g_test_add_func("/x86_64/pci-testdev/reset", test_reset);
     g_test_add_func("/x86_64/pci-testdev/query-pci", test_query_pci);

@@ -29,6 +29,7 @@
 #include "hw/qdev-core.h"
 #include "hw/qdev-properties.h"
 #include "qemu/iov.h"
+#include "block/aio.h"
 #include "hw/virtio/virtio-regs.h"
 
 /* Largest queue a device may ask for, and queues per device. */
@@ -190,6 +191,17 @@ VirtQueue *virtio_add_queue(VirtIODevice *vdev, int queue_size,
                             VirtIOHandleOutput handle_output);
 void virtio_delete_queue(VirtQueue *vq);
 void virtio_del_queue(VirtIODevice *vdev, int n);
+
+/*
+ * A bottom half for @dev's work (processing a queue off the notify
+ * path), guarded with the re-entrancy guard of the transport @dev sits
+ * on: the registers the guest reaches are the transport's, so a DMA or
+ * MSI aimed at them from the BH is dropped as re-entrant, as in QEMU.
+ */
+QEMUBH *virtio_bh_new_guarded_full(DeviceState *dev, QEMUBHFunc *cb,
+                                   void *opaque, const char *name);
+#define virtio_bh_new_guarded(dev, cb, opaque) \
+    virtio_bh_new_guarded_full((dev), (cb), (opaque), (stringify(cb)))
 
 /* Queue accessors */
 

@@ -469,28 +469,33 @@ void qvirtio_pci_disable_msix(QVirtioPCIDevice *d)
     d->msix_enabled = false;
 }
 
-uint64_t qvirtio_pci_msix_entry_setup(QVirtioPCIDevice *d,
-                                      QGuestAllocator *alloc,
-                                      uint16_t entry, uint32_t *data)
+void qvirtio_pci_msix_entry_set(QVirtioPCIDevice *d, uint16_t entry,
+                                uint64_t addr, uint32_t data)
 {
-    QTestState *qts = d->pdev->bus->qts;
-    uint64_t addr = guest_alloc(alloc, 4);
     uint64_t off = entry * PCI_MSIX_ENTRY_SIZE;
 
     g_assert_true(d->msix_enabled);
     g_assert_cmpuint(entry, <, d->msix_nvec);
-    *data = 0x5a5a0000 | entry;
-    qtest_writel(qts, addr, 0);
     qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_ADDR_LO,
                    addr);
     qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_ADDR_HI,
                    addr >> 32);
-    qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_DATA,
-                   *data);
+    qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_DATA, data);
     qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_CTRL,
                    qpci_io_readl(d->pdev, d->msix_table,
                                  off + PCI_MSIX_ENTRY_CTRL) &
                    ~PCI_MSIX_ENTRY_CTRL_MASKBIT);
+}
+
+uint64_t qvirtio_pci_msix_entry_setup(QVirtioPCIDevice *d,
+                                      QGuestAllocator *alloc,
+                                      uint16_t entry, uint32_t *data)
+{
+    uint64_t addr = guest_alloc(alloc, 4);
+
+    *data = 0x5a5a0000 | entry;
+    qtest_writel(d->pdev->bus->qts, addr, 0);
+    qvirtio_pci_msix_entry_set(d, entry, addr, *data);
     return addr;
 }
 

@@ -148,6 +148,9 @@ void qvirtio_pci_notify(QVirtioPCIDevice *d, uint16_t index);
 /* MSI-X: vectors written into guest RAM */
 void qvirtio_pci_enable_msix(QVirtioPCIDevice *d);
 void qvirtio_pci_disable_msix(QVirtioPCIDevice *d);
+/* Program table entry @entry to write @data to @addr, unmasked. */
+void qvirtio_pci_msix_entry_set(QVirtioPCIDevice *d, uint16_t entry,
+                                uint64_t addr, uint32_t data);
 /*
  * Program table entry @entry to write a unique value to a fresh guest
  * RAM word, unmasked; returns that address and *@data the value.
