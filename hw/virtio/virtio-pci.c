@@ -498,7 +498,8 @@ static const MemoryRegionOps *virtio_pci_cfg_region(VirtIOPCIProxy *proxy,
 static bool virtio_pci_cfg_data_hit(VirtIOPCIProxy *proxy, uint32_t addr,
                                     int len)
 {
-    uint32_t data = proxy->cfg_cap + VIRTIO_PCI_CAP_SIZE;
+    uint32_t data = proxy->cfg_cap +
+                    offsetof(struct virtio_pci_cfg_cap, pci_cfg_data);
 
     return proxy->cfg_cap && addr < data + 4 && addr + len > data;
 }
@@ -517,8 +518,8 @@ static uint32_t virtio_pci_config_read(PCIDevice *pdev, uint32_t addr,
         if (ops) {
             val = ops->read(proxy, off % VIRTIO_PCI_REGION_SIZE, size);
         }
-        pci_set_long(pdev->config + proxy->cfg_cap + VIRTIO_PCI_CAP_SIZE,
-                     val);
+        pci_set_long(pdev->config + proxy->cfg_cap +
+                     offsetof(struct virtio_pci_cfg_cap, pci_cfg_data), val);
     }
     return pci_default_read_config(pdev, addr, len);
 }
@@ -536,7 +537,7 @@ static void virtio_pci_config_write(PCIDevice *pdev, uint32_t addr,
         ops = virtio_pci_cfg_region(proxy, &off, &size);
         if (ops) {
             uint32_t data = pci_get_long(pdev->config + proxy->cfg_cap +
-                                         VIRTIO_PCI_CAP_SIZE);
+                offsetof(struct virtio_pci_cfg_cap, pci_cfg_data));
 
             ops->write(proxy, off % VIRTIO_PCI_REGION_SIZE,
                        data & (size == 4 ? 0xffffffff : (1u << 8 * size) - 1),
@@ -570,12 +571,14 @@ static int virtio_pci_add_vendor_cap(VirtIOPCIProxy *proxy, uint8_t cfg_type,
     cap[VIRTIO_PCI_CAP_LEN] = cap_len;
     cap[VIRTIO_PCI_CAP_CFG_TYPE] = cfg_type;
     cap[VIRTIO_PCI_CAP_BAR] = bar;
-    cap[VIRTIO_PCI_CAP_ID] = id;
+    cap[offsetof(struct virtio_pci_cap, id)] = id;
     pci_set_long(cap + VIRTIO_PCI_CAP_OFFSET, offset);
     pci_set_long(cap + VIRTIO_PCI_CAP_LENGTH, length);
-    if (cap_len >= VIRTIO_PCI_CAP64_SIZE) {
-        pci_set_long(cap + VIRTIO_PCI_CAP64_OFFSET_HI, offset >> 32);
-        pci_set_long(cap + VIRTIO_PCI_CAP64_LENGTH_HI, length >> 32);
+    if (cap_len >= sizeof(struct virtio_pci_cap64)) {
+        pci_set_long(cap + offsetof(struct virtio_pci_cap64, offset_hi),
+                     offset >> 32);
+        pci_set_long(cap + offsetof(struct virtio_pci_cap64, length_hi),
+                     length >> 32);
     }
     return pos;
 }
@@ -587,8 +590,8 @@ int virtio_pci_add_shm_cap(VirtIOPCIProxy *proxy, uint8_t bar,
     int pos;
 
     pos = virtio_pci_add_vendor_cap(proxy, VIRTIO_PCI_CAP_SHARED_MEMORY_CFG,
-                                    VIRTIO_PCI_CAP64_SIZE, bar, id, offset,
-                                    length, &err);
+                                    sizeof(struct virtio_pci_cap64), bar, id,
+                                    offset, length, &err);
     if (pos < 0) {
         error_report_err(err);
     }
@@ -613,11 +616,11 @@ static bool virtio_pci_region_cap(VirtIOPCIProxy *proxy,
                                   VirtIOPCIRegion *region, Error **errp)
 {
     bool notify = region->type == VIRTIO_PCI_CAP_NOTIFY_CFG;
+    uint8_t cap_len = notify ? sizeof(struct virtio_pci_notify_cap)
+                             : sizeof(struct virtio_pci_cap);
     int pos;
 
-    pos = virtio_pci_add_vendor_cap(proxy, region->type,
-                                    notify ? VIRTIO_PCI_NOTIFY_CAP_SIZE
-                                           : VIRTIO_PCI_CAP_SIZE,
+    pos = virtio_pci_add_vendor_cap(proxy, region->type, cap_len,
                                     proxy->modern_mem_bar_idx, 0,
                                     region->offset, region->size, errp);
     if (pos < 0) {
@@ -680,15 +683,16 @@ static void virtio_pci_device_plugged(DeviceState *d, Error **errp)
     }
     /* The config access window: bar, offset, length and data writable. */
     cfg = virtio_pci_add_vendor_cap(proxy, VIRTIO_PCI_CAP_PCI_CFG,
-                                    VIRTIO_PCI_CFG_CAP_SIZE, 0, 0, 0, 0,
-                                    errp);
+                                    sizeof(struct virtio_pci_cfg_cap),
+                                    0, 0, 0, 0, errp);
     if (cfg < 0) {
         return;
     }
     proxy->cfg_cap = cfg;
     pdev->wmask[cfg + VIRTIO_PCI_CAP_BAR] = 0xff;
     memset(pdev->wmask + cfg + VIRTIO_PCI_CAP_OFFSET, 0xff, 8);
-    memset(pdev->wmask + cfg + VIRTIO_PCI_CAP_SIZE, 0xff, 4);
+    memset(pdev->wmask + cfg +
+           offsetof(struct virtio_pci_cfg_cap, pci_cfg_data), 0xff, 4);
     pci_register_bar(pdev, proxy->modern_mem_bar_idx,
                      PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_PREFETCH |

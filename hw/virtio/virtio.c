@@ -190,7 +190,8 @@ static bool vring_write_u16(VirtQueue *vq, hwaddr addr, uint16_t val)
 
 static bool vring_avail_idx(VirtQueue *vq, uint16_t *idx)
 {
-    if (!vring_read_u16(vq, vq->vring.avail + VRING_AVAIL_OFF_IDX, idx)) {
+    if (!vring_read_u16(vq, vq->vring.avail +
+                        offsetof(struct vring_avail, idx), idx)) {
         return false;
     }
     vq->shadow_avail_idx = *idx;
@@ -199,14 +200,14 @@ static bool vring_avail_idx(VirtQueue *vq, uint16_t *idx)
 
 static bool vring_avail_flags(VirtQueue *vq, uint16_t *flags)
 {
-    return vring_read_u16(vq, vq->vring.avail + VRING_AVAIL_OFF_FLAGS,
-                          flags);
+    return vring_read_u16(vq, vq->vring.avail +
+                          offsetof(struct vring_avail, flags), flags);
 }
 
 static bool vring_avail_ring(VirtQueue *vq, unsigned int i, uint16_t *val)
 {
-    return vring_read_u16(vq, vq->vring.avail + VRING_AVAIL_OFF_RING + 2 * i,
-                          val);
+    return vring_read_u16(vq, vq->vring.avail +
+                          offsetof(struct vring_avail, ring[i]), val);
 }
 
 /* used_event, the last field of the available ring (EVENT_IDX) */
@@ -218,14 +219,14 @@ static bool vring_get_used_event(VirtQueue *vq, uint16_t *val)
 /* avail_event, the last field of the used ring (EVENT_IDX) */
 static void vring_set_avail_event(VirtQueue *vq, uint16_t val)
 {
-    vring_write_u16(vq, vq->vring.used + VRING_USED_OFF_RING +
-                    VRING_USED_ELEM_SIZE * vq->vring.num, val);
+    vring_write_u16(vq, vq->vring.used +
+                    offsetof(struct vring_used, ring[vq->vring.num]), val);
 }
 
 static bool vring_used_flags_update(VirtQueue *vq, uint16_t set,
                                     uint16_t clear)
 {
-    hwaddr pa = vq->vring.used + VRING_USED_OFF_FLAGS;
+    hwaddr pa = vq->vring.used + offsetof(struct vring_used, flags);
     uint16_t flags;
 
     if (!vring_read_u16(vq, pa, &flags)) {
@@ -237,18 +238,18 @@ static bool vring_used_flags_update(VirtQueue *vq, uint16_t set,
 static bool vring_read_desc(VirtIODevice *vdev, hwaddr table,
                             unsigned int i, VRingDesc *desc)
 {
-    uint8_t b[VRING_DESC_SIZE];
+    uint8_t b[sizeof(struct vring_desc)];
 
-    if (!virtio_ram_rw(vdev, table + (hwaddr)i * VRING_DESC_SIZE, b,
+    if (!virtio_ram_rw(vdev, table + (hwaddr)i * sizeof(struct vring_desc), b,
                        sizeof(b), false)) {
         virtio_error(vdev, "descriptor table at 0x%" HWADDR_PRIx
                      " is not in guest RAM", table);
         return false;
     }
-    desc->addr = ldq_le_p(b + VRING_DESC_OFF_ADDR);
-    desc->len = ldl_le_p(b + VRING_DESC_OFF_LEN);
-    desc->flags = lduw_le_p(b + VRING_DESC_OFF_FLAGS);
-    desc->next = lduw_le_p(b + VRING_DESC_OFF_NEXT);
+    desc->addr = ldq_le_p(b + offsetof(struct vring_desc, addr));
+    desc->len = ldl_le_p(b + offsetof(struct vring_desc, len));
+    desc->flags = lduw_le_p(b + offsetof(struct vring_desc, flags));
+    desc->next = lduw_le_p(b + offsetof(struct vring_desc, next));
     return true;
 }
 
@@ -472,14 +473,14 @@ void *virtqueue_pop(VirtQueue *vq, size_t sz)
             virtio_error(vdev, "indirect descriptor with NEXT set");
             return NULL;
         }
-        if (!desc.len || desc.len % VRING_DESC_SIZE ||
-            desc.len / VRING_DESC_SIZE > VIRTQUEUE_MAX_SIZE) {
+        if (!desc.len || desc.len % sizeof(struct vring_desc) ||
+            desc.len / sizeof(struct vring_desc) > VIRTQUEUE_MAX_SIZE) {
             virtio_error(vdev, "invalid indirect table length %u",
                          desc.len);
             return NULL;
         }
         table = desc.addr;
-        max = desc.len / VRING_DESC_SIZE;
+        max = desc.len / sizeof(struct vring_desc);
         i = 0;
         if (!vring_read_desc(vdev, table, i, &desc)) {
             return NULL;
@@ -586,7 +587,7 @@ bool virtqueue_rewind(VirtQueue *vq, unsigned int num)
 void virtqueue_fill(VirtQueue *vq, const VirtQueueElement *elem,
                     unsigned int len, unsigned int idx)
 {
-    uint8_t b[VRING_USED_ELEM_SIZE];
+    uint8_t b[sizeof(struct vring_used_elem)];
     hwaddr pa;
 
     virtqueue_unmap_sg(vq, elem, len);
@@ -594,9 +595,9 @@ void virtqueue_fill(VirtQueue *vq, const VirtQueueElement *elem,
         return;
     }
     idx = (idx + vq->used_idx) % vq->vring.num;
-    pa = vq->vring.used + VRING_USED_OFF_RING + VRING_USED_ELEM_SIZE * idx;
-    stl_le_p(b, elem->index);
-    stl_le_p(b + 4, len);
+    pa = vq->vring.used + offsetof(struct vring_used, ring[idx]);
+    stl_le_p(b + offsetof(struct vring_used_elem, id), elem->index);
+    stl_le_p(b + offsetof(struct vring_used_elem, len), len);
     vring_write(vq, pa, b, sizeof(b));
 }
 
@@ -616,7 +617,8 @@ void virtqueue_flush(VirtQueue *vq, unsigned int count)
     smp_wmb();
     old = vq->used_idx;
     new = old + count;
-    if (!vring_write_u16(vq, vq->vring.used + VRING_USED_OFF_IDX, new)) {
+    if (!vring_write_u16(vq, vq->vring.used +
+                         offsetof(struct vring_used, idx), new)) {
         return;
     }
     vq->used_idx = new;
@@ -646,13 +648,6 @@ static void virtio_notify_vector(VirtIODevice *vdev, uint16_t vector)
     if (k->notify) {
         k->notify(qbus->parent, vector);
     }
-}
-
-/* Is @event_idx in (old, new]?  (virtio 1.x 2.7.10, used_event) */
-static bool vring_need_event(uint16_t event_idx, uint16_t new_idx,
-                             uint16_t old)
-{
-    return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old);
 }
 
 static bool virtio_should_notify(VirtIODevice *vdev, VirtQueue *vq)

@@ -10,10 +10,10 @@
 
 #include "libqtest.h"
 #include "libqos/pci-pc.h"
+#include "hw/pci/pci_ids.h"
 
 #define Q35_HOST_VENDOR     0x8086
 #define Q35_HOST_DEVICE     0x29c0
-#define PCI_CLASS_BRIDGE_HOST 0x0600
 
 #define PCI_TESTDEV_VENDOR  0x1b36
 #define PCI_TESTDEV_DEVICE  0x0005

@@ -29,10 +29,6 @@
 /* The DMA_STATUS of an access the memory core refused (MemTxResult). */
 #define MEMTX_ACCESS_ERROR  (1U << 2)
 
-#define PCI_STATUS_INTERRUPT        0x08
-#define PCI_COMMAND_INTX_DISABLE    0x400
-#define PCI_INTERRUPT_PIN           0x3d
-
 /* q35: slot s, pin p (0 = INTA) -> PIRQ (s + p) % 8 -> GSI 16 + PIRQ. */
 #define TESTDEV_GSI         (16 + (TESTDEV_SLOT + 0) % 8)
 

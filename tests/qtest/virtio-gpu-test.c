@@ -165,7 +165,7 @@ static void gpu_assert_alive(Fixture *f)
 
     gpu_display_info(f, &info);
     g_assert_false(qvirtio_gpu_get_status(f->gpu) &
-                   QVIRTIO_CONFIG_S_NEEDS_RESET);
+                   VIRTIO_CONFIG_S_NEEDS_RESET);
 }
 
 /* A resource of @w x @h B8G8R8X8 pixels with zeroed guest backing. */
@@ -246,20 +246,20 @@ static void test_features(void)
 
     fixture_start(&f, ",max_outputs=2", 1ULL << VIRTIO_GPU_F_EDID);
     offered = f.gpu->offered;
-    g_assert_true(offered & (1ULL << QVIRTIO_F_VERSION_1));
+    g_assert_true(offered & (1ULL << VIRTIO_F_VERSION_1));
     g_assert_true(offered & (1ULL << VIRTIO_GPU_F_EDID));
     g_assert_false(offered & (1ULL << VIRTIO_GPU_F_VIRGL));
     g_assert_false(offered & (1ULL << VIRTIO_GPU_F_RESOURCE_BLOB));
     g_assert_false(offered & (1ULL << VIRTIO_GPU_F_CONTEXT_INIT));
     /* Accepted: VERSION_1 and EDID, FEATURES_OK stuck, DRIVER_OK set. */
     g_assert_cmphex(f.gpu->features, ==,
-                    (1ULL << QVIRTIO_F_VERSION_1) |
+                    (1ULL << VIRTIO_F_VERSION_1) |
                     (1ULL << VIRTIO_GPU_F_EDID));
     g_assert_cmphex(qvirtio_gpu_get_status(f.gpu) &
-                    (QVIRTIO_CONFIG_S_FEATURES_OK |
-                     QVIRTIO_CONFIG_S_DRIVER_OK), ==,
-                    QVIRTIO_CONFIG_S_FEATURES_OK |
-                    QVIRTIO_CONFIG_S_DRIVER_OK);
+                    (VIRTIO_CONFIG_S_FEATURES_OK |
+                     VIRTIO_CONFIG_S_DRIVER_OK), ==,
+                    VIRTIO_CONFIG_S_FEATURES_OK |
+                    VIRTIO_CONFIG_S_DRIVER_OK);
     /* Config space: events_read, events_clear, num_scanouts, capsets. */
     g_assert_cmpuint(qvirtio_gpu_config_readl(f.gpu, 0), ==, 0);
     g_assert_cmpuint(qvirtio_gpu_config_readl(f.gpu, 8), ==, 2);
@@ -270,7 +270,7 @@ static void test_features(void)
     /* edid=off withdraws the feature; VERSION_1 alone works. */
     fixture_start(&f, ",edid=off", 0);
     g_assert_false(f.gpu->offered & (1ULL << VIRTIO_GPU_F_EDID));
-    g_assert_cmphex(f.gpu->features, ==, 1ULL << QVIRTIO_F_VERSION_1);
+    g_assert_cmphex(f.gpu->features, ==, 1ULL << VIRTIO_F_VERSION_1);
     g_assert_cmpuint(qvirtio_gpu_config_readl(f.gpu, 8), ==, 1);
     gpu_assert_alive(&f);
     fixture_stop(&f);
@@ -696,16 +696,16 @@ static void test_reset_reentrant(void)
     d = f.gpu->pci;
     qvirtio_pci_enable_msix(d);
     status_addr = qvirtio_pci_bar(d, d->common.bar).addr + d->common.offset +
-                  QVIRTIO_PCI_COMMON_STATUS;
+                  VIRTIO_PCI_COMMON_STATUS;
     qvirtio_pci_msix_entry_set(d, 0, status_addr, 0);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, 0);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_MSIX, 0);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_MSIX),
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 0);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_MSIX, 0);
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_MSIX),
                      ==, 0);
 
     gpu_assert_alive(&f);
     g_assert_cmphex(qvirtio_gpu_get_status(f.gpu), &,
-                    QVIRTIO_CONFIG_S_DRIVER_OK);
+                    VIRTIO_CONFIG_S_DRIVER_OK);
     g_assert_cmphex(gpu_create_2d(&f, 1, FMT_BGRX, 64, 64), ==,
                     VIRTIO_GPU_RESP_OK_NODATA);
     /*
@@ -1012,7 +1012,7 @@ static Fixture *bad_fixture_get(void)
     Fixture *f = &bad_fixture;
 
     if (!f->qts) {
-        fixture_start(f, NULL, 1ULL << QVIRTIO_RING_F_INDIRECT_DESC);
+        fixture_start(f, NULL, 1ULL << VIRTIO_RING_F_INDIRECT_DESC);
     } else {
         qvirtio_gpu_restart(f->gpu);
     }
@@ -1038,30 +1038,30 @@ static void run_transport_fault(Fixture *f, TransportFault fault)
     qtest_bufwrite(qts, req, &hdr, sizeof(hdr));
     switch (fault) {
     case FAULT_DESC_LOOP:
-        qvirtqueue_set_desc(qts, vq, i0, req, 24, QVRING_DESC_F_NEXT, i1);
+        qvirtqueue_set_desc(qts, vq, i0, req, 24, VRING_DESC_F_NEXT, i1);
         qvirtqueue_set_desc(qts, vq, i1, req + 2048, 24,
-                            QVRING_DESC_F_NEXT, i0);
+                            VRING_DESC_F_NEXT, i0);
         qvirtqueue_kick(qts, f->gpu->vdev, vq, i0);
         break;
     case FAULT_NEXT_RANGE:
-        qvirtqueue_set_desc(qts, vq, i0, req, 24, QVRING_DESC_F_NEXT,
+        qvirtqueue_set_desc(qts, vq, i0, req, 24, VRING_DESC_F_NEXT,
                             0xfff0);
         qvirtqueue_kick(qts, f->gpu->vdev, vq, i0);
         break;
     case FAULT_ZERO_LEN:
-        qvirtqueue_set_desc(qts, vq, i0, req, 24, QVRING_DESC_F_NEXT, i1);
+        qvirtqueue_set_desc(qts, vq, i0, req, 24, VRING_DESC_F_NEXT, i1);
         qvirtqueue_set_desc(qts, vq, i1, req + 2048, 0,
-                            QVRING_DESC_F_WRITE, 0);
+                            VRING_DESC_F_WRITE, 0);
         qvirtqueue_kick(qts, f->gpu->vdev, vq, i0);
         break;
     case FAULT_INDIRECT_LEN:
         qvirtqueue_set_desc(qts, vq, i0, req + 1024, 17,
-                            QVRING_DESC_F_INDIRECT, 0);
+                            VRING_DESC_F_INDIRECT, 0);
         qvirtqueue_kick(qts, f->gpu->vdev, vq, i0);
         break;
     case FAULT_ORDER:
         qvirtqueue_set_desc(qts, vq, i0, req + 2048, 408,
-                            QVRING_DESC_F_WRITE | QVRING_DESC_F_NEXT, i1);
+                            VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, i1);
         qvirtqueue_set_desc(qts, vq, i1, req, 24, 0, 0);
         qvirtqueue_kick(qts, f->gpu->vdev, vq, i0);
         break;
@@ -1076,7 +1076,7 @@ static void run_transport_fault(Fixture *f, TransportFault fault)
     default:
         g_assert_not_reached();
     }
-    qvirtio_wait_status(f->gpu->vdev, QVIRTIO_CONFIG_S_NEEDS_RESET,
+    qvirtio_wait_status(f->gpu->vdev, VIRTIO_CONFIG_S_NEEDS_RESET,
                         QVIRTIO_TIMEOUT_US);
     /* Nothing was answered. */
     g_assert_cmpuint(qvirtqueue_get_used_idx(qts, vq), ==, used);
@@ -1121,7 +1121,7 @@ static void test_bad_cmd(const void *opaque)
             g_assert_cmphex(ldl_le_p(resp), ==, bad->expect);
         }
         g_assert_false(qvirtio_gpu_get_status(f->gpu) &
-                       QVIRTIO_CONFIG_S_NEEDS_RESET);
+                       VIRTIO_CONFIG_S_NEEDS_RESET);
     }
     if (bad->check) {
         bad->check(f);

@@ -16,21 +16,12 @@
 #include "libqos/pci-pc.h"
 #include "libqos/virtio-pci.h"
 
+#include <linux/virtio_gpu.h>
+
 #define GPU_SLOT                4
 /* q35: slot s INTA -> PIRQ (s % 8) -> GSI 16 + PIRQ */
 #define GPU_GSI                 (16 + GPU_SLOT % 8)
-#define VIRTIO_ID_GPU           16
 #define GPU_NUM_QUEUES          2
-
-#define GPU_CMD_GET_DISPLAY_INFO    0x0100
-#define GPU_RESP_OK_DISPLAY_INFO    0x1101
-#define GPU_HDR_SIZE                24
-#define GPU_DISPLAY_INFO_SIZE       (GPU_HDR_SIZE + 16 * 24)
-
-#define PCI_SUBSYSTEM_VENDOR_ID     0x2c
-#define PCI_SUBSYSTEM_ID            0x2e
-#define PCI_INTERRUPT_PIN           0x3d
-#define PCI_MSIX_FLAGS              2
 
 #define TIMEOUT_US                  QVIRTIO_TIMEOUT_US
 
@@ -77,15 +68,17 @@ static void start_device(Fixture *f, uint64_t features)
 static uint32_t gpu_queue_display_info(Fixture *f, QVirtQueue *vq,
                                        uint64_t *resp)
 {
-    uint64_t req = guest_alloc(&f->alloc, GPU_HDR_SIZE);
+    size_t req_len = sizeof(struct virtio_gpu_ctrl_hdr);
+    size_t resp_len = sizeof(struct virtio_gpu_resp_display_info);
+    uint64_t req = guest_alloc(&f->alloc, req_len);
     uint32_t head;
 
-    *resp = guest_alloc(&f->alloc, GPU_DISPLAY_INFO_SIZE);
-    qtest_memset(f->qts, req, 0, GPU_HDR_SIZE);
-    qtest_writel(f->qts, req, GPU_CMD_GET_DISPLAY_INFO);
-    qtest_memset(f->qts, *resp, 0, GPU_DISPLAY_INFO_SIZE);
-    head = qvirtqueue_add(f->qts, vq, req, GPU_HDR_SIZE, false, true);
-    qvirtqueue_add(f->qts, vq, *resp, GPU_DISPLAY_INFO_SIZE, true, false);
+    *resp = guest_alloc(&f->alloc, resp_len);
+    qtest_memset(f->qts, req, 0, req_len);
+    qtest_writel(f->qts, req, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
+    qtest_memset(f->qts, *resp, 0, resp_len);
+    head = qvirtqueue_add(f->qts, vq, req, req_len, false, true);
+    qvirtqueue_add(f->qts, vq, *resp, resp_len, true, false);
     return head;
 }
 
@@ -98,8 +91,9 @@ static void gpu_display_info(Fixture *f, QVirtQueue *vq)
 
     qvirtqueue_kick(f->qts, f->vdev, vq, head);
     qvirtio_wait_used_elem(f->qts, f->vdev, vq, head, &len, TIMEOUT_US);
-    g_assert_cmpuint(len, ==, GPU_DISPLAY_INFO_SIZE);
-    g_assert_cmphex(qtest_readl(f->qts, resp), ==, GPU_RESP_OK_DISPLAY_INFO);
+    g_assert_cmpuint(len, ==, sizeof(struct virtio_gpu_resp_display_info));
+    g_assert_cmphex(qtest_readl(f->qts, resp), ==,
+                    VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
 }
 
 /* The size of memory BAR @bar, its address left as it was. */
@@ -151,30 +145,30 @@ static void test_caps(void)
     /* Every vendor capability is well-formed and points into a BAR. */
     pos = 0;
     while ((pos = qpci_find_capability(pdev, PCI_CAP_ID_VNDR, pos))) {
-        uint8_t type = qpci_config_readb(pdev, pos + QVIRTIO_PCI_CAP_CFG_TYPE);
-        uint8_t len = qpci_config_readb(pdev, pos + QVIRTIO_PCI_CAP_LEN);
-        uint32_t off = qpci_config_readl(pdev, pos + QVIRTIO_PCI_CAP_OFFSET);
+        uint8_t type = qpci_config_readb(pdev, pos + VIRTIO_PCI_CAP_CFG_TYPE);
+        uint8_t len = qpci_config_readb(pdev, pos + VIRTIO_PCI_CAP_LEN);
+        uint32_t off = qpci_config_readl(pdev, pos + VIRTIO_PCI_CAP_OFFSET);
         uint64_t size;
 
-        bar = qpci_config_readb(pdev, pos + QVIRTIO_PCI_CAP_BAR);
+        bar = qpci_config_readb(pdev, pos + VIRTIO_PCI_CAP_BAR);
         g_assert_cmpuint(bar, <, 6);
         switch (type) {
-        case QVIRTIO_PCI_CAP_NOTIFY_CFG:
-        case QVIRTIO_PCI_CAP_PCI_CFG:
+        case VIRTIO_PCI_CAP_NOTIFY_CFG:
+        case VIRTIO_PCI_CAP_PCI_CFG:
             g_assert_cmpuint(len, ==, 20);
             break;
-        case QVIRTIO_PCI_CAP_SHARED_MEMORY_CFG:
+        case VIRTIO_PCI_CAP_SHARED_MEMORY_CFG:
             g_assert_cmpuint(len, ==, 24);
             break;
         default:
             g_assert_cmpuint(len, ==, 16);
         }
         g_assert_cmpuint(off % 4, ==, 0);
-        if (type != QVIRTIO_PCI_CAP_SHARED_MEMORY_CFG &&
-            type != QVIRTIO_PCI_CAP_PCI_CFG) {
+        if (type != VIRTIO_PCI_CAP_SHARED_MEMORY_CFG &&
+            type != VIRTIO_PCI_CAP_PCI_CFG) {
             size = bar_size(pdev, bar);
             g_assert_cmpuint(off + qpci_config_readl(pdev, pos +
-                             QVIRTIO_PCI_CAP_LENGTH), <=, size);
+                             VIRTIO_PCI_CAP_LENGTH), <=, size);
         }
     }
     g_assert_cmpuint(f.dev->common.length, >=, 0x3c);
@@ -200,7 +194,7 @@ static void test_caps(void)
     g_assert_cmpuint(qpci_config_readl(pdev, f.dev->msix_cap + 4) & 7, ==,
                      1);
     g_assert_cmpuint(qvirtio_pci_common_readw(f.dev,
-                                              QVIRTIO_PCI_COMMON_NUMQ), ==,
+                                              VIRTIO_PCI_COMMON_NUMQ), ==,
                      GPU_NUM_QUEUES);
     fixture_end(&f);
 }
@@ -209,19 +203,19 @@ static void test_features(void)
 {
     Fixture f;
     uint64_t offered;
-    uint8_t s = QVIRTIO_CONFIG_S_ACKNOWLEDGE | QVIRTIO_CONFIG_S_DRIVER;
+    uint8_t s = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
 
     if (!fixture_start(&f, NULL)) {
         return;
     }
     offered = qvirtio_get_features(f.vdev);
-    g_assert_true(offered & (1ULL << QVIRTIO_F_VERSION_1));
-    g_assert_true(offered & (1ULL << QVIRTIO_RING_F_INDIRECT_DESC));
-    g_assert_true(offered & (1ULL << QVIRTIO_RING_F_EVENT_IDX));
-    g_assert_true(offered & (1ULL << QVIRTIO_F_RING_RESET));
+    g_assert_true(offered & (1ULL << VIRTIO_F_VERSION_1));
+    g_assert_true(offered & (1ULL << VIRTIO_RING_F_INDIRECT_DESC));
+    g_assert_true(offered & (1ULL << VIRTIO_RING_F_EVENT_IDX));
+    g_assert_true(offered & (1ULL << VIRTIO_F_RING_RESET));
     /* Feature select beyond the two words reads 0. */
-    qvirtio_pci_common_writel(f.dev, QVIRTIO_PCI_COMMON_DFSELECT, 2);
-    g_assert_cmphex(qvirtio_pci_common_readl(f.dev, QVIRTIO_PCI_COMMON_DF),
+    qvirtio_pci_common_writel(f.dev, VIRTIO_PCI_COMMON_DFSELECT, 2);
+    g_assert_cmphex(qvirtio_pci_common_readl(f.dev, VIRTIO_PCI_COMMON_DF),
                     ==, 0);
 
     qvirtio_reset(f.vdev);
@@ -236,7 +230,7 @@ static void test_features(void)
      */
     g_assert_false(offered & (1ULL << 50));
     if (qtest_has_accel("qtest")) {
-        uint64_t bad = (1ULL << QVIRTIO_F_VERSION_1) | (1ULL << 50);
+        uint64_t bad = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << 50);
 
         g_assert_false(qvirtio_try_set_features(f.vdev, bad));
         g_assert_cmphex(qvirtio_get_status(f.vdev), ==, s);
@@ -246,13 +240,13 @@ static void test_features(void)
 
     /* A proper subset sticks and reads back. */
     g_assert_true(qvirtio_try_set_features(f.vdev,
-                                  (1ULL << QVIRTIO_F_VERSION_1) |
-                                  (1ULL << QVIRTIO_RING_F_EVENT_IDX)));
+                                  (1ULL << VIRTIO_F_VERSION_1) |
+                                  (1ULL << VIRTIO_RING_F_EVENT_IDX)));
     g_assert_cmphex(qvirtio_get_status(f.vdev), ==,
-                    s | QVIRTIO_CONFIG_S_FEATURES_OK);
+                    s | VIRTIO_CONFIG_S_FEATURES_OK);
     g_assert_cmphex(f.vdev->bus->get_guest_features(f.vdev), ==,
-                    (1ULL << QVIRTIO_F_VERSION_1) |
-                    (1ULL << QVIRTIO_RING_F_EVENT_IDX));
+                    (1ULL << VIRTIO_F_VERSION_1) |
+                    (1ULL << VIRTIO_RING_F_EVENT_IDX));
     fixture_end(&f);
 
     /* The common feature properties withdraw bits. */
@@ -260,9 +254,9 @@ static void test_features(void)
         return;
     }
     offered = qvirtio_get_features(f.vdev);
-    g_assert_false(offered & (1ULL << QVIRTIO_RING_F_EVENT_IDX));
-    g_assert_false(offered & (1ULL << QVIRTIO_RING_F_INDIRECT_DESC));
-    g_assert_true(offered & (1ULL << QVIRTIO_F_VERSION_1));
+    g_assert_false(offered & (1ULL << VIRTIO_RING_F_EVENT_IDX));
+    g_assert_false(offered & (1ULL << VIRTIO_RING_F_INDIRECT_DESC));
+    g_assert_true(offered & (1ULL << VIRTIO_F_VERSION_1));
     fixture_end(&f);
 }
 
@@ -280,41 +274,41 @@ static void test_queue_setup_and_reset(void)
     start_device(&f, 0);
 
     /* Out-of-range select is ignored; nonexistent queues have size 0. */
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, 1);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, 0xffff);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_SELECT),
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 1);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 0xffff);
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_SELECT),
                      ==, 1);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, 5);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_SIZE),
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 5);
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_SIZE),
                      ==, 0);
 
     /* Queue 0: size a power of two up to the maximum. */
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, 0);
-    max = qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_SIZE);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 0);
+    max = qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_SIZE);
     g_assert_cmpuint(max, >=, 2);
     /*
      * Not a power of two, or above the maximum: ignored.  QEMU 7.2 stores
      * whatever the driver writes (the spec only forbids the driver to).
      */
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SIZE, 3);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SIZE, 3);
     if (qtest_has_accel("qtest")) {
         g_assert_cmpuint(qvirtio_pci_common_readw(d,
-                                                  QVIRTIO_PCI_COMMON_Q_SIZE),
+                                                  VIRTIO_PCI_COMMON_Q_SIZE),
                          ==, max);
     }
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SIZE, max * 2);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SIZE, max * 2);
     if (qtest_has_accel("qtest")) {
         g_assert_cmpuint(qvirtio_pci_common_readw(d,
-                                                  QVIRTIO_PCI_COMMON_Q_SIZE),
+                                                  VIRTIO_PCI_COMMON_Q_SIZE),
                          ==, max);
     }
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SIZE, max / 2);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_SIZE),
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SIZE, max / 2);
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_SIZE),
                      ==, max / 2);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_NOFF),
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_NOFF),
                      ==, 0);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_MSIX),
-                     ==, QVIRTIO_MSI_NO_VECTOR);
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_MSIX),
+                     ==, VIRTIO_MSI_NO_VECTOR);
 
     vq = qvirtqueue_setup(f.vdev, &f.alloc, 0);
     g_assert_cmpuint(vq->size, ==, max / 2);
@@ -323,10 +317,10 @@ static void test_queue_setup_and_reset(void)
      * register take the write (the ring in use only changes on the next
      * enable; the spec just forbids the driver to write it).
      */
-    qvirtio_pci_common_writel(d, QVIRTIO_PCI_COMMON_Q_DESCLO, 0x1230);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_DESCLO, 0x1230);
     if (qtest_has_accel("qtest")) {
         g_assert_cmphex(qvirtio_pci_common_readl(d,
-                                                 QVIRTIO_PCI_COMMON_Q_DESCLO),
+                                                 VIRTIO_PCI_COMMON_Q_DESCLO),
                         ==, (uint32_t)vq->desc);
     }
     qvirtio_set_driver_ok(f.vdev);
@@ -334,14 +328,14 @@ static void test_queue_setup_and_reset(void)
 
     /* Reset: status, queue state and the device back to power-on. */
     qvirtio_reset(f.vdev);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, 0);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_ENABLE),
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 0);
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_ENABLE),
                      ==, 0);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_SIZE),
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_SIZE),
                      ==, max);
-    g_assert_cmphex(qvirtio_pci_common_readl(d, QVIRTIO_PCI_COMMON_Q_DESCLO),
+    g_assert_cmphex(qvirtio_pci_common_readl(d, VIRTIO_PCI_COMMON_Q_DESCLO),
                     ==, 0);
-    g_assert_cmphex(qvirtio_pci_common_readl(d, QVIRTIO_PCI_COMMON_Q_USEDLO),
+    g_assert_cmphex(qvirtio_pci_common_readl(d, VIRTIO_PCI_COMMON_Q_USEDLO),
                     ==, 0);
     /* QEMU 7.2 keeps the driver features of before the reset readable. */
     if (qtest_has_accel("qtest")) {
@@ -376,17 +370,17 @@ static void test_msix(void)
     start_device(&f, 0);
 
     /* A vector the function lacks reads back as NO_VECTOR. */
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_MSIX, GPU_NUM_QUEUES + 1);
-    g_assert_cmphex(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_MSIX), ==,
-                    QVIRTIO_MSI_NO_VECTOR);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_MSIX, GPU_NUM_QUEUES + 1);
+    g_assert_cmphex(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_MSIX), ==,
+                    VIRTIO_MSI_NO_VECTOR);
     qvirtio_pci_set_msix_configuration_vector(d, &f.alloc, 0);
 
     vq = qvirtqueue_setup(f.vdev, &f.alloc, 0);
     vqpci = container_of(vq, QVirtQueuePCI, vq);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, 0);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_MSIX, 0x1234);
-    g_assert_cmphex(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_MSIX),
-                    ==, QVIRTIO_MSI_NO_VECTOR);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 0);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_MSIX, 0x1234);
+    g_assert_cmphex(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_MSIX),
+                    ==, VIRTIO_MSI_NO_VECTOR);
     qvirtqueue_pci_msix_setup(d, vqpci, &f.alloc, 1);
     qvirtio_set_driver_ok(f.vdev);
 
@@ -396,12 +390,13 @@ static void test_msix(void)
     qvirtio_wait_queue_isr(f.qts, f.vdev, vq, TIMEOUT_US);
     g_assert_true(qvirtqueue_get_buf(f.qts, vq, &got, NULL));
     g_assert_cmpuint(got, ==, head);
-    g_assert_cmphex(qtest_readl(f.qts, resp), ==, GPU_RESP_OK_DISPLAY_INFO);
+    g_assert_cmphex(qtest_readl(f.qts, resp), ==,
+                    VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
     /* No config message was sent. */
     g_assert_cmphex(qtest_readl(f.qts, d->config_msix_addr), ==, 0);
 
     /* NO_INTERRUPT suppresses the message. */
-    qvirtqueue_set_avail_flags(f.qts, vq, QVRING_AVAIL_F_NO_INTERRUPT);
+    qvirtqueue_set_avail_flags(f.qts, vq, VRING_AVAIL_F_NO_INTERRUPT);
     head = gpu_queue_display_info(&f, vq, &resp);
     qvirtqueue_kick(f.qts, f.vdev, vq, head);
     qvirtio_wait_used_elem(f.qts, f.vdev, vq, head, NULL, TIMEOUT_US);
@@ -423,7 +418,7 @@ static void test_event_idx(void)
         return;
     }
     qvirtio_pci_enable_msix(f.dev);
-    start_device(&f, 1ULL << QVIRTIO_RING_F_EVENT_IDX);
+    start_device(&f, 1ULL << VIRTIO_RING_F_EVENT_IDX);
     vq = qvirtqueue_setup(f.vdev, &f.alloc, 0);
     g_assert_true(vq->event);
     vqpci = container_of(vq, QVirtQueuePCI, vq);
@@ -482,9 +477,9 @@ static void test_intx(void)
     }
     g_assert_cmpuint(f.dev->msix_cap, ==, 0);
     start_device(&f, 0);
-    qvirtio_pci_common_writew(f.dev, QVIRTIO_PCI_COMMON_MSIX, 0);
-    g_assert_cmphex(qvirtio_pci_common_readw(f.dev, QVIRTIO_PCI_COMMON_MSIX),
-                    ==, QVIRTIO_MSI_NO_VECTOR);
+    qvirtio_pci_common_writew(f.dev, VIRTIO_PCI_COMMON_MSIX, 0);
+    g_assert_cmphex(qvirtio_pci_common_readw(f.dev, VIRTIO_PCI_COMMON_MSIX),
+                    ==, VIRTIO_MSI_NO_VECTOR);
     qtest_irq_intercept_in(f.qts, "ioapic");
     vq = qvirtqueue_setup(f.vdev, &f.alloc, 0);
     qvirtio_set_driver_ok(f.vdev);
@@ -509,13 +504,13 @@ static void test_ring_reset(void)
         return;
     }
     d = f.dev;
-    start_device(&f, 1ULL << QVIRTIO_F_RING_RESET);
+    start_device(&f, 1ULL << VIRTIO_F_RING_RESET);
     vq = qvirtqueue_setup(f.vdev, &f.alloc, 0);
     qvirtio_set_driver_ok(f.vdev);
     gpu_display_info(&f, vq);
 
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, 0);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_RESET, 1);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 0);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_RESET, 1);
     /*
      * Ours keeps presenting 1 until the queue is enabled again; QEMU 7.2
      * resets the queue synchronously and presents 0 at once (the spec's
@@ -523,22 +518,22 @@ static void test_ring_reset(void)
      */
     if (qtest_has_accel("qtest")) {
         g_assert_cmpuint(qvirtio_pci_common_readw(d,
-                                                  QVIRTIO_PCI_COMMON_Q_RESET),
+                                                  VIRTIO_PCI_COMMON_Q_RESET),
                          ==, 1);
     }
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_ENABLE),
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_ENABLE),
                      ==, 0);
     /* QEMU 7.2 leaves the old ring addresses in the registers. */
     if (qtest_has_accel("qtest")) {
         g_assert_cmphex(qvirtio_pci_common_readl(d,
-                                                 QVIRTIO_PCI_COMMON_Q_DESCLO),
+                                                 VIRTIO_PCI_COMMON_Q_DESCLO),
                         ==, 0);
     }
     qvirtqueue_cleanup(f.vdev->bus, vq, &f.alloc);
 
     /* Re-enabled from scratch while the device stays DRIVER_OK. */
     vq = qvirtqueue_setup(f.vdev, &f.alloc, 0);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_RESET),
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_RESET),
                      ==, 0);
     gpu_display_info(&f, vq);
     qvirtqueue_cleanup(f.vdev->bus, vq, &f.alloc);
@@ -551,29 +546,29 @@ static void test_cfg_window(void)
     Fixture f;
     QPCIDevice *pdev;
     uint8_t cap;
-    uint8_t s = QVIRTIO_CONFIG_S_ACKNOWLEDGE;
+    uint8_t s = VIRTIO_CONFIG_S_ACKNOWLEDGE;
 
     if (!fixture_start(&f, NULL)) {
         return;
     }
     pdev = f.dev->pdev;
-    cap = qvirtio_pci_find_cap(f.dev, QVIRTIO_PCI_CAP_PCI_CFG, 0);
+    cap = qvirtio_pci_find_cap(f.dev, VIRTIO_PCI_CAP_PCI_CFG, 0);
     g_assert_cmpuint(cap, !=, 0);
-    g_assert_cmpuint(qpci_config_readb(pdev, cap + QVIRTIO_PCI_CAP_LEN), ==,
+    g_assert_cmpuint(qpci_config_readb(pdev, cap + VIRTIO_PCI_CAP_LEN), ==,
                      20);
 
     /* num_queues: 2 bytes at common + 18. */
-    qpci_config_writeb(pdev, cap + QVIRTIO_PCI_CAP_BAR, f.dev->common.bar);
-    qpci_config_writel(pdev, cap + QVIRTIO_PCI_CAP_OFFSET,
-                       f.dev->common.offset + QVIRTIO_PCI_COMMON_NUMQ);
-    qpci_config_writel(pdev, cap + QVIRTIO_PCI_CAP_LENGTH, 2);
+    qpci_config_writeb(pdev, cap + VIRTIO_PCI_CAP_BAR, f.dev->common.bar);
+    qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_OFFSET,
+                       f.dev->common.offset + VIRTIO_PCI_COMMON_NUMQ);
+    qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_LENGTH, 2);
     g_assert_cmpuint(qpci_config_readw(pdev, cap + 16), ==, GPU_NUM_QUEUES);
 
     /* A status write through the window shows in the BAR. */
     qvirtio_reset(f.vdev);
-    qpci_config_writel(pdev, cap + QVIRTIO_PCI_CAP_OFFSET,
-                       f.dev->common.offset + QVIRTIO_PCI_COMMON_STATUS);
-    qpci_config_writel(pdev, cap + QVIRTIO_PCI_CAP_LENGTH, 1);
+    qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_OFFSET,
+                       f.dev->common.offset + VIRTIO_PCI_COMMON_STATUS);
+    qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_LENGTH, 1);
     qpci_config_writeb(pdev, cap + 16, s);
     g_assert_cmphex(qvirtio_get_status(f.vdev), ==, s);
     g_assert_cmphex(qpci_config_readb(pdev, cap + 16), ==, s);
@@ -585,17 +580,17 @@ static void test_cfg_window(void)
      * the spec leaves this to the device.  Writes through a bad window are
      * dropped by both.
      */
-    qpci_config_writeb(pdev, cap + QVIRTIO_PCI_CAP_BAR, 0);
+    qpci_config_writeb(pdev, cap + VIRTIO_PCI_CAP_BAR, 0);
     if (qtest_has_accel("qtest")) {
         g_assert_cmphex(qpci_config_readb(pdev, cap + 16), ==, 0);
     }
-    qpci_config_writeb(pdev, cap + QVIRTIO_PCI_CAP_BAR, f.dev->common.bar);
-    qpci_config_writel(pdev, cap + QVIRTIO_PCI_CAP_LENGTH, 3);
+    qpci_config_writeb(pdev, cap + VIRTIO_PCI_CAP_BAR, f.dev->common.bar);
+    qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_LENGTH, 3);
     if (qtest_has_accel("qtest")) {
         g_assert_cmphex(qpci_config_readl(pdev, cap + 16), ==, 0);
     }
-    qpci_config_writel(pdev, cap + QVIRTIO_PCI_CAP_OFFSET, 0x7fffffff);
-    qpci_config_writel(pdev, cap + QVIRTIO_PCI_CAP_LENGTH, 1);
+    qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_OFFSET, 0x7fffffff);
+    qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_LENGTH, 1);
     if (qtest_has_accel("qtest")) {
         g_assert_cmphex(qpci_config_readl(pdev, cap + 16), ==, 0);
     }
@@ -679,15 +674,15 @@ static void test_system_reset(void)
                        f.dev->bars[bar].addr >> 32);
     qpci_device_enable(f.dev->pdev);
     g_assert_cmpuint(qvirtio_pci_common_readw(f.dev,
-                                              QVIRTIO_PCI_COMMON_NUMQ), ==,
+                                              VIRTIO_PCI_COMMON_NUMQ), ==,
                      GPU_NUM_QUEUES);
     g_assert_cmphex(qvirtio_get_status(f.vdev), ==, 0);
-    qvirtio_pci_common_writew(f.dev, QVIRTIO_PCI_COMMON_Q_SELECT, 0);
+    qvirtio_pci_common_writew(f.dev, VIRTIO_PCI_COMMON_Q_SELECT, 0);
     g_assert_cmpuint(qvirtio_pci_common_readw(f.dev,
-                                              QVIRTIO_PCI_COMMON_Q_ENABLE),
+                                              VIRTIO_PCI_COMMON_Q_ENABLE),
                      ==, 0);
     g_assert_cmphex(qvirtio_pci_common_readl(f.dev,
-                                             QVIRTIO_PCI_COMMON_Q_DESCLO),
+                                             VIRTIO_PCI_COMMON_Q_DESCLO),
                     ==, 0);
     /* QEMU 7.2 keeps the driver features of before the reset readable. */
     if (qtest_has_accel("qtest")) {
@@ -727,7 +722,7 @@ static void test_bad_chain(const void *opaque)
         return;
     }
     qvirtio_pci_enable_msix(f.dev);
-    start_device(&f, 1ULL << QVIRTIO_RING_F_INDIRECT_DESC);
+    start_device(&f, 1ULL << VIRTIO_RING_F_INDIRECT_DESC);
     qvirtio_pci_set_msix_configuration_vector(f.dev, &f.alloc, 0);
     vq = qvirtqueue_setup(f.vdev, &f.alloc, 0);
     qvirtio_set_driver_ok(f.vdev);
@@ -736,8 +731,8 @@ static void test_bad_chain(const void *opaque)
 
     switch (kind) {
     case BAD_LOOP:
-        qvirtqueue_set_desc(f.qts, vq, 0, buf, 24, QVRING_DESC_F_NEXT, 1);
-        qvirtqueue_set_desc(f.qts, vq, 1, buf, 24, QVRING_DESC_F_NEXT, 0);
+        qvirtqueue_set_desc(f.qts, vq, 0, buf, 24, VRING_DESC_F_NEXT, 1);
+        qvirtqueue_set_desc(f.qts, vq, 1, buf, 24, VRING_DESC_F_NEXT, 0);
         break;
     case BAD_OUT_OF_RAM:
         /* Far beyond the 128 MiB of RAM and any BAR. */
@@ -745,19 +740,19 @@ static void test_bad_chain(const void *opaque)
         break;
     case BAD_MSI_WINDOW:
         qvirtqueue_set_desc(f.qts, vq, 0, 0xfee00000, 24,
-                            QVRING_DESC_F_WRITE, 0);
+                            VRING_DESC_F_WRITE, 0);
         break;
     case BAD_WRITE_THEN_READ:
         qvirtqueue_set_desc(f.qts, vq, 0, buf, 24,
-                            QVRING_DESC_F_WRITE | QVRING_DESC_F_NEXT, 1);
+                            VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
         qvirtqueue_set_desc(f.qts, vq, 1, buf + 64, 24, 0, 0);
         break;
     case BAD_INDIRECT_NESTED:
         qtest_writeq(f.qts, table, table + 256);
         qtest_writel(f.qts, table + 8, 16);
-        qtest_writew(f.qts, table + 12, QVRING_DESC_F_INDIRECT);
+        qtest_writew(f.qts, table + 12, VRING_DESC_F_INDIRECT);
         qtest_writew(f.qts, table + 14, 0);
-        qvirtqueue_set_desc(f.qts, vq, 0, table, 16, QVRING_DESC_F_INDIRECT,
+        qvirtqueue_set_desc(f.qts, vq, 0, table, 16, VRING_DESC_F_INDIRECT,
                             0);
         break;
     case BAD_AVAIL_JUMP:
@@ -787,7 +782,7 @@ static void test_bad_chain(const void *opaque)
               (kind != BAD_OUT_OF_RAM && kind != BAD_MSI_WINDOW &&
                kind != BAD_INDIRECT_NESTED);
     if (flagged) {
-        qvirtio_wait_status(f.vdev, QVIRTIO_CONFIG_S_NEEDS_RESET, TIMEOUT_US);
+        qvirtio_wait_status(f.vdev, VIRTIO_CONFIG_S_NEEDS_RESET, TIMEOUT_US);
         qvirtio_wait_config_isr(f.vdev, TIMEOUT_US);
         g_assert_cmpuint(qvirtqueue_get_used_idx(f.qts, vq), ==, 0);
         /*
@@ -795,10 +790,10 @@ static void test_bad_chain(const void *opaque)
          * QEMU 7.2 stores whatever status the driver writes.
          */
         f.vdev->bus->set_status(f.vdev, qvirtio_get_status(f.vdev) &
-                                ~QVIRTIO_CONFIG_S_NEEDS_RESET);
+                                ~VIRTIO_CONFIG_S_NEEDS_RESET);
         if (qtest_has_accel("qtest")) {
             g_assert_true(qvirtio_get_status(f.vdev) &
-                          QVIRTIO_CONFIG_S_NEEDS_RESET);
+                          VIRTIO_CONFIG_S_NEEDS_RESET);
         }
     }
     /* The emulator is fine. */
@@ -833,16 +828,16 @@ static void test_bad_registers(void)
      * Enabling a queue without rings breaks the device.  QEMU 7.2 enables
      * it with its ring addresses at 0 (the spec only forbids the driver).
      */
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, 1);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_ENABLE, 1);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 1);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
     if (qtest_has_accel("qtest")) {
         g_assert_cmpuint(qvirtio_pci_common_readw(d,
-                                                  QVIRTIO_PCI_COMMON_Q_ENABLE),
+                                                  VIRTIO_PCI_COMMON_Q_ENABLE),
                          ==, 0);
     }
     /* Read-only fields and reserved offsets ignore writes. */
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_NUMQ, 7);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_NUMQ), ==,
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_NUMQ, 7);
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_NUMQ), ==,
                      GPU_NUM_QUEUES);
     qvirtio_pci_common_writel(d, 0x100, 1);
     qtest_qmp_assert_success(f.qts, "{'execute': 'query-status'}");

@@ -26,7 +26,12 @@
 #include "qemu/bswap.h"
 #include "ui/console.h"
 #include "hw/virtio/virtio.h"
-#include "hw/virtio/virtio-gpu-proto.h"
+/*
+ * The wire protocol (config space, commands, responses) is Linux's uapi
+ * header, as in QEMU.  Every field is little endian; virtio_gpu_bswap_32()
+ * converts a whole request on big-endian hosts.
+ */
+#include <linux/virtio_gpu.h>
 
 #define TYPE_VIRTIO_GPU_BASE "virtio-gpu-base"
 OBJECT_DECLARE_TYPE(VirtIOGPUBase, VirtIOGPUBaseClass, VIRTIO_GPU_BASE)

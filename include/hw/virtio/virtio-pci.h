@@ -54,6 +54,12 @@ struct VirtioPCIClass {
     void (*realize)(VirtIOPCIProxy *vpci_dev, Error **errp);
 };
 
+/*
+ * PCI device id of a modern-only device: this base + its virtio device id
+ * (virtio 1.x 4.1.2.1).  Linux's uapi headers carry no PCI ids.
+ */
+#define PCI_DEVICE_ID_VIRTIO_10_BASE    0x1040
+
 /* Layout of the modern BAR */
 #define VIRTIO_PCI_REGION_SIZE          0x1000
 #define VIRTIO_PCI_COMMON_OFFSET        0x0000

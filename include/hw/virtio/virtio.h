@@ -30,7 +30,17 @@
 #include "hw/qdev-properties.h"
 #include "qemu/iov.h"
 #include "block/aio.h"
-#include "hw/virtio/virtio-regs.h"
+/* The wire format is Linux's uapi (linux-libc-dev), as in QEMU. */
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_pci.h>
+#include <linux/virtio_ring.h>
+
+/*
+ * ISR bit 0, "a used buffer was returned": <linux/virtio_pci.h> names only
+ * the configuration-change bit (VIRTIO_PCI_ISR_CONFIG).
+ */
+#define VIRTIO_PCI_ISR_QUEUE    0x1
 
 /* Largest queue a device may ask for, and queues per device. */
 #define VIRTQUEUE_MAX_SIZE      1024

@@ -11,34 +11,8 @@
 #ifndef LIBQOS_PCI_H
 #define LIBQOS_PCI_H
 
+#include "hw/pci/pci_regs.h"
 #include "../libqtest.h"
-
-/* Configuration space registers and bits used by libqos and tests. */
-#define PCI_VENDOR_ID           0x00
-#define PCI_DEVICE_ID           0x02
-#define PCI_COMMAND             0x04
-#define  PCI_COMMAND_IO         0x1
-#define  PCI_COMMAND_MEMORY     0x2
-#define  PCI_COMMAND_MASTER     0x4
-#define PCI_STATUS              0x06
-#define  PCI_STATUS_CAP_LIST    0x10
-#define PCI_REVISION_ID         0x08
-#define PCI_CLASS_PROG          0x09
-#define PCI_CLASS_DEVICE        0x0a
-#define PCI_HEADER_TYPE         0x0e
-#define  PCI_HEADER_TYPE_MULTI_FUNCTION 0x80
-#define PCI_BASE_ADDRESS_0      0x10
-#define  PCI_BASE_ADDRESS_SPACE_IO      0x01
-#define  PCI_BASE_ADDRESS_MEM_TYPE_64   0x04
-#define  PCI_BASE_ADDRESS_MEM_PREFETCH  0x08
-#define PCI_CAPABILITY_LIST     0x34
-#define PCI_INTERRUPT_LINE      0x3c
-
-#define PCI_CAP_ID_PM           0x01
-#define PCI_CAP_ID_MSI          0x05
-#define PCI_CAP_ID_VNDR         0x09
-#define PCI_CAP_ID_EXP          0x10
-#define PCI_CAP_ID_MSIX         0x11
 
 #define QPCI_DEVFN(slot, fn)    (((slot) << 3) | (fn))
 /* Config accessors take a devfn; bus numbers above 0 go in bits 8-15. */

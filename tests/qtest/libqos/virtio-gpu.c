@@ -26,7 +26,7 @@ QVirtioGPU *qvirtio_gpu_init(QTestState *qts, uint64_t features)
     gpu->qts = qts;
     gpu->bus = qpci_new_pc(qts);
     pc_alloc_init(&gpu->alloc, qts, ALLOC_NO_FLAGS);
-    gpu->pci = qvirtio_pci_device_find(gpu->bus, QVIRTIO_GPU_DEVICE_ID);
+    gpu->pci = qvirtio_pci_device_find(gpu->bus, VIRTIO_ID_GPU);
     g_assert_nonnull(gpu->pci);
     qvirtio_pci_device_enable(gpu->pci);
     gpu->vdev = &gpu->pci->vdev;

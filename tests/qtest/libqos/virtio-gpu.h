@@ -4,7 +4,7 @@
  *
  * qvirtio_gpu_init() finds the function on a PC's bus 0, negotiates
  * features, sets up the control and cursor queues and sets DRIVER_OK.
- * Commands are built by the test (hw/virtio/virtio-gpu-proto.h) and sent
+ * Commands are built by the test (<linux/virtio_gpu.h>) and sent
  * with virtio_gpu_cmd(): one chain of a device-readable request and a
  * device-writable response buffer, completion found by polling the used
  * ring.  virtio_gpu_submit()/virtio_gpu_wait() split that in two, for
@@ -14,11 +14,9 @@
 #ifndef LIBQOS_VIRTIO_GPU_H
 #define LIBQOS_VIRTIO_GPU_H
 
-#include "hw/virtio/virtio-gpu-proto.h"
+#include <linux/virtio_gpu.h>
 #include "virtio-pci.h"
 #include "malloc.h"
-
-#define QVIRTIO_GPU_DEVICE_ID   16
 
 /* One command in flight: its chain and guest buffers. */
 typedef struct QVirtioGPUCmd {

@@ -7,19 +7,6 @@
 #include "qemu/osdep.h"
 #include "virtio-pci.h"
 
-#define PCI_MSIX_FLAGS          2
-#define  PCI_MSIX_FLAGS_QSIZE   0x07ff
-#define  PCI_MSIX_FLAGS_MASKALL 0x4000
-#define  PCI_MSIX_FLAGS_ENABLE  0x8000
-#define PCI_MSIX_TABLE          4
-#define  PCI_MSIX_TABLE_BIR     0x7
-#define PCI_MSIX_ENTRY_SIZE     16
-#define PCI_MSIX_ENTRY_ADDR_LO  0
-#define PCI_MSIX_ENTRY_ADDR_HI  4
-#define PCI_MSIX_ENTRY_DATA     8
-#define PCI_MSIX_ENTRY_CTRL     12
-#define  PCI_MSIX_ENTRY_CTRL_MASKBIT 1
-
 static QVirtioPCIDevice *to_pci(QVirtioDevice *d)
 {
     return container_of(d, QVirtioPCIDevice, vdev);
@@ -33,7 +20,7 @@ uint8_t qvirtio_pci_find_cap(QVirtioPCIDevice *d, uint8_t cfg_type,
     uint8_t pos = start;
 
     while ((pos = qpci_find_capability(d->pdev, PCI_CAP_ID_VNDR, pos))) {
-        if (qpci_config_readb(d->pdev, pos + QVIRTIO_PCI_CAP_CFG_TYPE) ==
+        if (qpci_config_readb(d->pdev, pos + VIRTIO_PCI_CAP_CFG_TYPE) ==
             cfg_type) {
             return pos;
         }
@@ -47,12 +34,12 @@ static void qvirtio_pci_parse_regs(QVirtioPCIDevice *d, uint8_t cfg_type,
     uint8_t pos = qvirtio_pci_find_cap(d, cfg_type, 0);
 
     g_assert_cmpuint(pos, !=, 0);
-    g_assert_cmpuint(qpci_config_readb(d->pdev, pos + QVIRTIO_PCI_CAP_LEN),
-                     >=, cfg_type == QVIRTIO_PCI_CAP_NOTIFY_CFG ? 20 : 16);
+    g_assert_cmpuint(qpci_config_readb(d->pdev, pos + VIRTIO_PCI_CAP_LEN),
+                     >=, cfg_type == VIRTIO_PCI_CAP_NOTIFY_CFG ? 20 : 16);
     regs->cap = pos;
-    regs->bar = qpci_config_readb(d->pdev, pos + QVIRTIO_PCI_CAP_BAR);
-    regs->offset = qpci_config_readl(d->pdev, pos + QVIRTIO_PCI_CAP_OFFSET);
-    regs->length = qpci_config_readl(d->pdev, pos + QVIRTIO_PCI_CAP_LENGTH);
+    regs->bar = qpci_config_readb(d->pdev, pos + VIRTIO_PCI_CAP_BAR);
+    regs->offset = qpci_config_readl(d->pdev, pos + VIRTIO_PCI_CAP_OFFSET);
+    regs->length = qpci_config_readl(d->pdev, pos + VIRTIO_PCI_CAP_LENGTH);
     g_assert_cmpuint(regs->bar, <, 6);
 }
 
@@ -61,24 +48,23 @@ bool qvirtio_pci_find_shm_cap(QVirtioPCIDevice *d, uint8_t id, uint8_t *bar,
 {
     uint8_t pos = 0;
 
-    while ((pos = qvirtio_pci_find_cap(d, QVIRTIO_PCI_CAP_SHARED_MEMORY_CFG,
+    while ((pos = qvirtio_pci_find_cap(d, VIRTIO_PCI_CAP_SHARED_MEMORY_CFG,
                                        pos))) {
         QPCIDevice *p = d->pdev;
 
-        if (qpci_config_readb(p, pos + QVIRTIO_PCI_CAP_ID) != id) {
+        if (qpci_config_readb(p, pos + offsetof(struct virtio_pci_cap, id))
+            != id) {
             continue;
         }
-        g_assert_cmpuint(qpci_config_readb(p, pos + QVIRTIO_PCI_CAP_LEN),
-                         ==, 24);
-        *bar = qpci_config_readb(p, pos + QVIRTIO_PCI_CAP_BAR);
-        *offset = qpci_config_readl(p, pos + QVIRTIO_PCI_CAP_OFFSET) |
+        g_assert_cmpuint(qpci_config_readb(p, pos + VIRTIO_PCI_CAP_LEN),
+                         ==, sizeof(struct virtio_pci_cap64));
+        *bar = qpci_config_readb(p, pos + VIRTIO_PCI_CAP_BAR);
+        *offset = qpci_config_readl(p, pos + VIRTIO_PCI_CAP_OFFSET) |
                   (uint64_t)qpci_config_readl(p, pos +
-                                              QVIRTIO_PCI_CAP64_OFFSET_HI)
-                  << 32;
-        *len = qpci_config_readl(p, pos + QVIRTIO_PCI_CAP_LENGTH) |
+                      offsetof(struct virtio_pci_cap64, offset_hi)) << 32;
+        *len = qpci_config_readl(p, pos + VIRTIO_PCI_CAP_LENGTH) |
                (uint64_t)qpci_config_readl(p, pos +
-                                           QVIRTIO_PCI_CAP64_LENGTH_HI)
-               << 32;
+                   offsetof(struct virtio_pci_cap64, length_hi)) << 32;
         return true;
     }
     return false;
@@ -144,8 +130,8 @@ void qvirtio_pci_notify(QVirtioPCIDevice *d, uint16_t index)
 {
     uint16_t noff;
 
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT, index);
-    noff = qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_NOFF);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, index);
+    noff = qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_NOFF);
     qpci_io_writew(d->pdev, d->bars[d->notify.bar],
                    d->notify.offset + noff * d->notify_off_multiplier,
                    index);
@@ -189,10 +175,10 @@ static uint64_t qvirtio_pci_get_features(QVirtioDevice *d)
     QVirtioPCIDevice *dev = to_pci(d);
     uint64_t lo, hi;
 
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_DFSELECT, 0);
-    lo = qvirtio_pci_common_readl(dev, QVIRTIO_PCI_COMMON_DF);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_DFSELECT, 1);
-    hi = qvirtio_pci_common_readl(dev, QVIRTIO_PCI_COMMON_DF);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_DFSELECT, 0);
+    lo = qvirtio_pci_common_readl(dev, VIRTIO_PCI_COMMON_DF);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_DFSELECT, 1);
+    hi = qvirtio_pci_common_readl(dev, VIRTIO_PCI_COMMON_DF);
     return hi << 32 | lo;
 }
 
@@ -200,10 +186,10 @@ static void qvirtio_pci_set_features(QVirtioDevice *d, uint64_t features)
 {
     QVirtioPCIDevice *dev = to_pci(d);
 
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_GFSELECT, 0);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_GF, features);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_GFSELECT, 1);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_GF, features >> 32);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_GFSELECT, 0);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_GF, features);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_GFSELECT, 1);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_GF, features >> 32);
 }
 
 static uint64_t qvirtio_pci_get_guest_features(QVirtioDevice *d)
@@ -211,21 +197,21 @@ static uint64_t qvirtio_pci_get_guest_features(QVirtioDevice *d)
     QVirtioPCIDevice *dev = to_pci(d);
     uint64_t lo, hi;
 
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_GFSELECT, 0);
-    lo = qvirtio_pci_common_readl(dev, QVIRTIO_PCI_COMMON_GF);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_GFSELECT, 1);
-    hi = qvirtio_pci_common_readl(dev, QVIRTIO_PCI_COMMON_GF);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_GFSELECT, 0);
+    lo = qvirtio_pci_common_readl(dev, VIRTIO_PCI_COMMON_GF);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_GFSELECT, 1);
+    hi = qvirtio_pci_common_readl(dev, VIRTIO_PCI_COMMON_GF);
     return hi << 32 | lo;
 }
 
 static uint8_t qvirtio_pci_get_status(QVirtioDevice *d)
 {
-    return qvirtio_pci_common_readb(to_pci(d), QVIRTIO_PCI_COMMON_STATUS);
+    return qvirtio_pci_common_readb(to_pci(d), VIRTIO_PCI_COMMON_STATUS);
 }
 
 static void qvirtio_pci_set_status(QVirtioDevice *d, uint8_t status)
 {
-    qvirtio_pci_common_writeb(to_pci(d), QVIRTIO_PCI_COMMON_STATUS, status);
+    qvirtio_pci_common_writeb(to_pci(d), VIRTIO_PCI_COMMON_STATUS, status);
 }
 
 /* An MSI-X message landed in guest RAM: consume it. */
@@ -247,7 +233,7 @@ static bool qvirtio_pci_get_queue_isr_status(QVirtioDevice *d,
     QVirtioPCIDevice *dev = to_pci(d);
     QVirtQueuePCI *vqpci = container_of(vq, QVirtQueuePCI, vq);
 
-    if (dev->msix_enabled && vqpci->msix_entry != QVIRTIO_MSI_NO_VECTOR) {
+    if (dev->msix_enabled && vqpci->msix_entry != VIRTIO_MSI_NO_VECTOR) {
         return qvirtio_pci_msix_fired(dev, vqpci->msix_addr,
                                       vqpci->msix_data);
     }
@@ -258,35 +244,35 @@ static bool qvirtio_pci_get_config_isr_status(QVirtioDevice *d)
 {
     QVirtioPCIDevice *dev = to_pci(d);
 
-    if (dev->msix_enabled && dev->config_msix_entry != QVIRTIO_MSI_NO_VECTOR) {
+    if (dev->msix_enabled && dev->config_msix_entry != VIRTIO_MSI_NO_VECTOR) {
         return qvirtio_pci_msix_fired(dev, dev->config_msix_addr,
                                       dev->config_msix_data);
     }
-    return qvirtio_pci_isr_read(dev) & QVIRTIO_PCI_ISR_CONFIG;
+    return qvirtio_pci_isr_read(dev) & VIRTIO_PCI_ISR_CONFIG;
 }
 
 static void qvirtio_pci_queue_select(QVirtioDevice *d, uint16_t index)
 {
-    qvirtio_pci_common_writew(to_pci(d), QVIRTIO_PCI_COMMON_Q_SELECT, index);
+    qvirtio_pci_common_writew(to_pci(d), VIRTIO_PCI_COMMON_Q_SELECT, index);
 }
 
 static int qvirtio_pci_get_queue_size(QVirtioDevice *d)
 {
-    return qvirtio_pci_common_readw(to_pci(d), QVIRTIO_PCI_COMMON_Q_SIZE);
+    return qvirtio_pci_common_readw(to_pci(d), VIRTIO_PCI_COMMON_Q_SIZE);
 }
 
 static void qvirtio_pci_set_queue_address(QVirtioDevice *d, QVirtQueue *vq)
 {
     QVirtioPCIDevice *dev = to_pci(d);
 
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_Q_DESCLO, vq->desc);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_Q_DESCHI,
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_Q_DESCLO, vq->desc);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_Q_DESCHI,
                               vq->desc >> 32);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_Q_AVAILLO, vq->avail);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_Q_AVAILHI,
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_Q_AVAILLO, vq->avail);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_Q_AVAILHI,
                               vq->avail >> 32);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_Q_USEDLO, vq->used);
-    qvirtio_pci_common_writel(dev, QVIRTIO_PCI_COMMON_Q_USEDHI,
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_Q_USEDLO, vq->used);
+    qvirtio_pci_common_writel(dev, VIRTIO_PCI_COMMON_Q_USEDHI,
                               vq->used >> 32);
 }
 
@@ -304,19 +290,19 @@ static QVirtQueue *qvirtio_pci_virtqueue_setup(QVirtioDevice *d,
     vq->index = index;
     vq->size = qvirtio_pci_get_queue_size(d);
     g_assert_cmpuint(vq->size, >, 0);
-    vq->indirect = features & (1ULL << QVIRTIO_RING_F_INDIRECT_DESC);
-    vq->event = features & (1ULL << QVIRTIO_RING_F_EVENT_IDX);
-    vqpci->msix_entry = QVIRTIO_MSI_NO_VECTOR;
+    vq->indirect = features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
+    vq->event = features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
+    vqpci->msix_entry = VIRTIO_MSI_NO_VECTOR;
     vqpci->notify_offset =
-        qvirtio_pci_common_readw(dev, QVIRTIO_PCI_COMMON_Q_NOFF) *
+        qvirtio_pci_common_readw(dev, VIRTIO_PCI_COMMON_Q_NOFF) *
         dev->notify_off_multiplier;
 
     vqpci->ring_addr = guest_alloc(alloc, qvring_size(vq->size));
     qvring_init(d->qts, alloc, vq, vqpci->ring_addr);
     qvirtio_pci_set_queue_address(d, vq);
-    qvirtio_pci_common_writew(dev, QVIRTIO_PCI_COMMON_Q_ENABLE, 1);
+    qvirtio_pci_common_writew(dev, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
     g_assert_cmpuint(qvirtio_pci_common_readw(dev,
-                                              QVIRTIO_PCI_COMMON_Q_ENABLE),
+                                              VIRTIO_PCI_COMMON_Q_ENABLE),
                      ==, 1);
     return vq;
 }
@@ -377,15 +363,15 @@ QVirtioPCIDevice *qvirtio_pci_device_new(QPCIDevice *pdev)
     d->vdev.bus = &qvirtio_pci;
     d->vdev.qts = pdev->bus->qts;
     d->vdev.device_type = device_id - QVIRTIO_PCI_DEVICE_ID_BASE;
-    d->config_msix_entry = QVIRTIO_MSI_NO_VECTOR;
+    d->config_msix_entry = VIRTIO_MSI_NO_VECTOR;
 
-    qvirtio_pci_parse_regs(d, QVIRTIO_PCI_CAP_COMMON_CFG, &d->common);
-    qvirtio_pci_parse_regs(d, QVIRTIO_PCI_CAP_NOTIFY_CFG, &d->notify);
-    qvirtio_pci_parse_regs(d, QVIRTIO_PCI_CAP_ISR_CFG, &d->isr);
-    qvirtio_pci_parse_regs(d, QVIRTIO_PCI_CAP_DEVICE_CFG, &d->device);
+    qvirtio_pci_parse_regs(d, VIRTIO_PCI_CAP_COMMON_CFG, &d->common);
+    qvirtio_pci_parse_regs(d, VIRTIO_PCI_CAP_NOTIFY_CFG, &d->notify);
+    qvirtio_pci_parse_regs(d, VIRTIO_PCI_CAP_ISR_CFG, &d->isr);
+    qvirtio_pci_parse_regs(d, VIRTIO_PCI_CAP_DEVICE_CFG, &d->device);
     notify_cap = d->notify.cap;
     d->notify_off_multiplier =
-        qpci_config_readl(pdev, notify_cap + QVIRTIO_PCI_NOTIFY_CAP_MULT);
+        qpci_config_readl(pdev, notify_cap + VIRTIO_PCI_NOTIFY_CAP_MULT);
     d->msix_cap = qpci_find_capability(pdev, PCI_CAP_ID_MSIX, 0);
     return d;
 }
@@ -476,14 +462,14 @@ void qvirtio_pci_msix_entry_set(QVirtioPCIDevice *d, uint16_t entry,
 
     g_assert_true(d->msix_enabled);
     g_assert_cmpuint(entry, <, d->msix_nvec);
-    qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_ADDR_LO,
+    qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_LOWER_ADDR,
                    addr);
-    qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_ADDR_HI,
+    qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_UPPER_ADDR,
                    addr >> 32);
     qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_DATA, data);
-    qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_CTRL,
+    qpci_io_writel(d->pdev, d->msix_table, off + PCI_MSIX_ENTRY_VECTOR_CTRL,
                    qpci_io_readl(d->pdev, d->msix_table,
-                                 off + PCI_MSIX_ENTRY_CTRL) &
+                                 off + PCI_MSIX_ENTRY_VECTOR_CTRL) &
                    ~PCI_MSIX_ENTRY_CTRL_MASKBIT);
 }
 
@@ -506,8 +492,8 @@ void qvirtio_pci_set_msix_configuration_vector(QVirtioPCIDevice *d,
     d->config_msix_entry = entry;
     d->config_msix_addr = qvirtio_pci_msix_entry_setup(d, alloc, entry,
                                                        &d->config_msix_data);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_MSIX, entry);
-    g_assert_cmphex(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_MSIX), ==,
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_MSIX, entry);
+    g_assert_cmphex(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_MSIX), ==,
                     entry);
 }
 
@@ -517,9 +503,9 @@ void qvirtqueue_pci_msix_setup(QVirtioPCIDevice *d, QVirtQueuePCI *vqpci,
     vqpci->msix_entry = entry;
     vqpci->msix_addr = qvirtio_pci_msix_entry_setup(d, alloc, entry,
                                                     &vqpci->msix_data);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_SELECT,
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT,
                               vqpci->vq.index);
-    qvirtio_pci_common_writew(d, QVIRTIO_PCI_COMMON_Q_MSIX, entry);
-    g_assert_cmphex(qvirtio_pci_common_readw(d, QVIRTIO_PCI_COMMON_Q_MSIX),
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_MSIX, entry);
+    g_assert_cmphex(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_MSIX),
                     ==, entry);
 }

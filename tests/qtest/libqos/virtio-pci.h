@@ -13,52 +13,17 @@
 #include "virtio.h"
 #include "pci.h"
 
+#include <linux/virtio_pci.h>
+
+/* PCI ids of modern virtio devices: Linux's uapi headers have none. */
 #define QVIRTIO_PCI_VENDOR_ID           0x1af4
 #define QVIRTIO_PCI_DEVICE_ID_BASE      0x1040
 
-/* Vendor capability cfg_type values and field offsets */
-#define QVIRTIO_PCI_CAP_COMMON_CFG      1
-#define QVIRTIO_PCI_CAP_NOTIFY_CFG      2
-#define QVIRTIO_PCI_CAP_ISR_CFG         3
-#define QVIRTIO_PCI_CAP_DEVICE_CFG      4
-#define QVIRTIO_PCI_CAP_PCI_CFG         5
-#define QVIRTIO_PCI_CAP_SHARED_MEMORY_CFG 8
-
-#define QVIRTIO_PCI_CAP_LEN             2
-#define QVIRTIO_PCI_CAP_CFG_TYPE        3
-#define QVIRTIO_PCI_CAP_BAR             4
-#define QVIRTIO_PCI_CAP_ID              5
-#define QVIRTIO_PCI_CAP_OFFSET          8
-#define QVIRTIO_PCI_CAP_LENGTH          12
-#define QVIRTIO_PCI_NOTIFY_CAP_MULT     16
-#define QVIRTIO_PCI_CAP64_OFFSET_HI     16
-#define QVIRTIO_PCI_CAP64_LENGTH_HI     20
-
-/* Common configuration layout */
-#define QVIRTIO_PCI_COMMON_DFSELECT     0
-#define QVIRTIO_PCI_COMMON_DF           4
-#define QVIRTIO_PCI_COMMON_GFSELECT     8
-#define QVIRTIO_PCI_COMMON_GF           12
-#define QVIRTIO_PCI_COMMON_MSIX         16
-#define QVIRTIO_PCI_COMMON_NUMQ         18
-#define QVIRTIO_PCI_COMMON_STATUS       20
-#define QVIRTIO_PCI_COMMON_CFGGENERATION 21
-#define QVIRTIO_PCI_COMMON_Q_SELECT     22
-#define QVIRTIO_PCI_COMMON_Q_SIZE       24
-#define QVIRTIO_PCI_COMMON_Q_MSIX       26
-#define QVIRTIO_PCI_COMMON_Q_ENABLE     28
-#define QVIRTIO_PCI_COMMON_Q_NOFF       30
-#define QVIRTIO_PCI_COMMON_Q_DESCLO     32
-#define QVIRTIO_PCI_COMMON_Q_DESCHI     36
-#define QVIRTIO_PCI_COMMON_Q_AVAILLO    40
-#define QVIRTIO_PCI_COMMON_Q_AVAILHI    44
-#define QVIRTIO_PCI_COMMON_Q_USEDLO     48
-#define QVIRTIO_PCI_COMMON_Q_USEDHI     52
-#define QVIRTIO_PCI_COMMON_Q_NDATA      56
-#define QVIRTIO_PCI_COMMON_Q_RESET      58
-
+/*
+ * ISR bit 0, "a used buffer was returned": <linux/virtio_pci.h> names only
+ * the configuration-change bit (VIRTIO_PCI_ISR_CONFIG).
+ */
 #define QVIRTIO_PCI_ISR_QUEUE           1
-#define QVIRTIO_PCI_ISR_CONFIG          2
 
 /* Where one register structure is: BAR, offset, length. */
 typedef struct QVirtioPCIRegs {

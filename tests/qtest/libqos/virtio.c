@@ -3,16 +3,25 @@
  * libqos virtio: status, features and split virtqueues driven from the
  * test through qtest memory accesses (see virtio.h).
  *
- * Ring layout of a queue of n entries, as qvring_init() places it:
+ * Ring layout of a queue of n entries, as qvring_init() places it (the
+ * legacy layout of <linux/virtio_ring.h>'s vring_init()):
  *   desc   at addr, 16 * n bytes
  *   avail  right after, 4 + 2 * n + 2 bytes (used_event last)
  *   used   at the next 4 KiB boundary, 4 + 8 * n + 2 bytes (avail_event)
+ * Field offsets are those of Linux's struct vring_desc, vring_avail,
+ * vring_used and vring_used_elem.
  */
 
 #include "qemu/osdep.h"
 #include "virtio.h"
 
 #define QVRING_USED_ALIGN       4096
+
+#define DESC_SIZE               sizeof(struct vring_desc)
+#define DESC_ADDR               offsetof(struct vring_desc, addr)
+#define DESC_LEN                offsetof(struct vring_desc, len)
+#define DESC_FLAGS              offsetof(struct vring_desc, flags)
+#define DESC_NEXT               offsetof(struct vring_desc, next)
 
 /* Config space */
 
@@ -48,9 +57,9 @@ bool qvirtio_try_set_features(QVirtioDevice *d, uint64_t features)
     d->features = features;
     d->bus->set_features(d, features);
     d->bus->set_status(d, d->bus->get_status(d) |
-                          QVIRTIO_CONFIG_S_FEATURES_OK);
+                          VIRTIO_CONFIG_S_FEATURES_OK);
     d->features_negotiated =
-        !!(d->bus->get_status(d) & QVIRTIO_CONFIG_S_FEATURES_OK);
+        !!(d->bus->get_status(d) & VIRTIO_CONFIG_S_FEATURES_OK);
     return d->features_negotiated;
 }
 
@@ -74,25 +83,25 @@ void qvirtio_reset(QVirtioDevice *d)
 void qvirtio_set_acknowledge(QVirtioDevice *d)
 {
     d->bus->set_status(d, d->bus->get_status(d) |
-                          QVIRTIO_CONFIG_S_ACKNOWLEDGE);
-    g_assert_cmphex(d->bus->get_status(d), ==, QVIRTIO_CONFIG_S_ACKNOWLEDGE);
+                          VIRTIO_CONFIG_S_ACKNOWLEDGE);
+    g_assert_cmphex(d->bus->get_status(d), ==, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 }
 
 void qvirtio_set_driver(QVirtioDevice *d)
 {
-    d->bus->set_status(d, d->bus->get_status(d) | QVIRTIO_CONFIG_S_DRIVER);
+    d->bus->set_status(d, d->bus->get_status(d) | VIRTIO_CONFIG_S_DRIVER);
     g_assert_cmphex(d->bus->get_status(d), ==,
-                    QVIRTIO_CONFIG_S_DRIVER | QVIRTIO_CONFIG_S_ACKNOWLEDGE);
+                    VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_ACKNOWLEDGE);
 }
 
 void qvirtio_set_driver_ok(QVirtioDevice *d)
 {
     d->bus->set_status(d, d->bus->get_status(d) |
-                          QVIRTIO_CONFIG_S_DRIVER_OK);
-    g_assert_cmphex(d->bus->get_status(d) & ~QVIRTIO_CONFIG_S_NEEDS_RESET,
-                    ==, QVIRTIO_CONFIG_S_DRIVER_OK |
-                    QVIRTIO_CONFIG_S_DRIVER | QVIRTIO_CONFIG_S_ACKNOWLEDGE |
-                    QVIRTIO_CONFIG_S_FEATURES_OK);
+                          VIRTIO_CONFIG_S_DRIVER_OK);
+    g_assert_cmphex(d->bus->get_status(d) & ~VIRTIO_CONFIG_S_NEEDS_RESET,
+                    ==, VIRTIO_CONFIG_S_DRIVER_OK |
+                    VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_ACKNOWLEDGE |
+                    VIRTIO_CONFIG_S_FEATURES_OK);
 }
 
 uint64_t qvirtio_start_device(QVirtioDevice *d, uint64_t features)
@@ -103,7 +112,7 @@ uint64_t qvirtio_start_device(QVirtioDevice *d, uint64_t features)
     qvirtio_set_acknowledge(d);
     qvirtio_set_driver(d);
     offered = qvirtio_get_features(d);
-    features = (features | (1ULL << QVIRTIO_F_VERSION_1)) & offered;
+    features = (features | (1ULL << VIRTIO_F_VERSION_1)) & offered;
     qvirtio_set_features(d, features);
     return features;
 }
@@ -169,10 +178,7 @@ void qvirtio_wait_status(QVirtioDevice *d, uint8_t status_bits,
 
 uint64_t qvring_size(uint32_t num)
 {
-    uint64_t used = QEMU_ALIGN_UP(16 * num + 6 + 2 * num,
-                                  QVRING_USED_ALIGN);
-
-    return used + 6 + 8 * num;
+    return vring_size(num, QVRING_USED_ALIGN);
 }
 
 void qvring_init(QTestState *qts, const QGuestAllocator *alloc,
@@ -181,13 +187,16 @@ void qvring_init(QTestState *qts, const QGuestAllocator *alloc,
     uint32_t i;
 
     vq->desc = addr;
-    vq->avail = addr + 16 * vq->size;
-    vq->used = QEMU_ALIGN_UP(vq->avail + 6 + 2 * vq->size,
+    vq->avail = addr + DESC_SIZE * vq->size;
+    /* used_event ends the available ring. */
+    vq->used = QEMU_ALIGN_UP(vq->avail +
+                             offsetof(struct vring_avail, ring[vq->size]) + 2,
                              QVRING_USED_ALIGN);
-    qtest_memset(qts, addr, 0, vq->used + 6 + 8 * vq->size - addr);
+    qtest_memset(qts, addr, 0, qvring_size(vq->size));
     for (i = 0; i < vq->size; i++) {
         /* A free list: each descriptor's next is the following one. */
-        qtest_writew(qts, vq->desc + 16 * i + 14, (i + 1) % vq->size);
+        qtest_writew(qts, vq->desc + DESC_SIZE * i + DESC_NEXT,
+                     (i + 1) % vq->size);
     }
     vq->free_head = 0;
     vq->num_free = vq->size;
@@ -217,12 +226,14 @@ QVRingIndirectDesc *qvring_indirect_desc_setup(QTestState *qts,
 
     indirect->index = 0;
     indirect->elem = elem;
-    indirect->desc = guest_alloc(alloc, 16 * elem);
+    indirect->desc = guest_alloc(alloc, DESC_SIZE * elem);
     for (i = 0; i < elem; i++) {
-        qtest_writeq(qts, indirect->desc + 16 * i, 0);
-        qtest_writel(qts, indirect->desc + 16 * i + 8, 0);
-        qtest_writew(qts, indirect->desc + 16 * i + 12, 0);
-        qtest_writew(qts, indirect->desc + 16 * i + 14, i + 1);
+        uint64_t pa = indirect->desc + DESC_SIZE * i;
+
+        qtest_writeq(qts, pa + DESC_ADDR, 0);
+        qtest_writel(qts, pa + DESC_LEN, 0);
+        qtest_writew(qts, pa + DESC_FLAGS, 0);
+        qtest_writew(qts, pa + DESC_NEXT, i + 1);
     }
     return indirect;
 }
@@ -231,21 +242,21 @@ void qvring_indirect_desc_add(QVirtioDevice *d, QTestState *qts,
                               QVRingIndirectDesc *indirect, uint64_t data,
                               uint32_t len, bool write)
 {
-    uint64_t pa = indirect->desc + 16 * indirect->index;
+    uint64_t pa = indirect->desc + DESC_SIZE * indirect->index;
     uint16_t flags;
 
     g_assert_cmpint(indirect->index, <, indirect->elem);
-    flags = write ? QVRING_DESC_F_WRITE : 0;
+    flags = write ? VRING_DESC_F_WRITE : 0;
     /* Chain to the previous one: it gets NEXT now that we follow it. */
     if (indirect->index) {
-        uint64_t prev = pa - 16;
+        uint64_t prev = pa - DESC_SIZE;
 
-        qtest_writew(qts, prev + 12,
-                     qtest_readw(qts, prev + 12) | QVRING_DESC_F_NEXT);
+        qtest_writew(qts, prev + DESC_FLAGS,
+                     qtest_readw(qts, prev + DESC_FLAGS) | VRING_DESC_F_NEXT);
     }
-    qtest_writeq(qts, pa, data);
-    qtest_writel(qts, pa + 8, len);
-    qtest_writew(qts, pa + 12, flags);
+    qtest_writeq(qts, pa + DESC_ADDR, data);
+    qtest_writel(qts, pa + DESC_LEN, len);
+    qtest_writew(qts, pa + DESC_FLAGS, flags);
     indirect->index++;
 }
 
@@ -253,12 +264,12 @@ void qvirtqueue_set_desc(QTestState *qts, QVirtQueue *vq, uint32_t i,
                          uint64_t addr, uint32_t len, uint16_t flags,
                          uint16_t next)
 {
-    uint64_t pa = vq->desc + 16 * i;
+    uint64_t pa = vq->desc + DESC_SIZE * i;
 
-    qtest_writeq(qts, pa, addr);
-    qtest_writel(qts, pa + 8, len);
-    qtest_writew(qts, pa + 12, flags);
-    qtest_writew(qts, pa + 14, next);
+    qtest_writeq(qts, pa + DESC_ADDR, addr);
+    qtest_writel(qts, pa + DESC_LEN, len);
+    qtest_writew(qts, pa + DESC_FLAGS, flags);
+    qtest_writew(qts, pa + DESC_NEXT, next);
 }
 
 uint32_t qvirtqueue_add(QTestState *qts, QVirtQueue *vq, uint64_t data,
@@ -268,10 +279,10 @@ uint32_t qvirtqueue_add(QTestState *qts, QVirtQueue *vq, uint64_t data,
     uint16_t flags = 0;
 
     if (write) {
-        flags |= QVRING_DESC_F_WRITE;
+        flags |= VRING_DESC_F_WRITE;
     }
     if (next) {
-        flags |= QVRING_DESC_F_NEXT;
+        flags |= VRING_DESC_F_NEXT;
     }
     qvirtqueue_set_desc(qts, vq, i, data, len, flags, (i + 1) % vq->size);
     vq->free_head = (i + 1) % vq->size;
@@ -288,8 +299,9 @@ uint32_t qvirtqueue_add_indirect(QTestState *qts, QVirtQueue *vq,
 
     g_assert_true(vq->indirect);
     g_assert_cmpint(indirect->index, >, 0);
-    qvirtqueue_set_desc(qts, vq, i, indirect->desc, 16 * indirect->index,
-                        QVRING_DESC_F_INDIRECT, (i + 1) % vq->size);
+    qvirtqueue_set_desc(qts, vq, i, indirect->desc,
+                        DESC_SIZE * indirect->index,
+                        VRING_DESC_F_INDIRECT, (i + 1) % vq->size);
     vq->free_head = (i + 1) % vq->size;
     if (vq->num_free) {
         vq->num_free--;
@@ -302,17 +314,13 @@ uint16_t qvirtqueue_publish(QTestState *qts, QVirtQueue *vq,
 {
     uint16_t idx = vq->avail_idx;
 
-    qtest_writew(qts, vq->avail + 4 + 2 * (idx % vq->size), free_head);
+    qtest_writew(qts, vq->avail +
+                 offsetof(struct vring_avail, ring[idx % vq->size]),
+                 free_head);
     vq->avail_idx = idx + 1;
-    qtest_writew(qts, vq->avail + 2, vq->avail_idx);
+    qtest_writew(qts, vq->avail + offsetof(struct vring_avail, idx),
+                 vq->avail_idx);
     return vq->avail_idx;
-}
-
-/* Is @event_idx in (old, new]? (virtio 1.x 2.7.10) */
-static bool qvring_need_event(uint16_t event_idx, uint16_t new_idx,
-                              uint16_t old)
-{
-    return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old);
 }
 
 void qvirtqueue_kick(QTestState *qts, QVirtioDevice *d, QVirtQueue *vq,
@@ -322,12 +330,12 @@ void qvirtqueue_kick(QTestState *qts, QVirtioDevice *d, QVirtQueue *vq,
     uint16_t old = new - 1;
 
     if (vq->event) {
-        if (!qvring_need_event(qvirtqueue_get_avail_event(qts, vq), new,
-                               old)) {
+        if (!vring_need_event(qvirtqueue_get_avail_event(qts, vq), new,
+                              old)) {
             return;
         }
     } else if (qvirtqueue_get_used_flags(qts, vq) &
-               QVRING_USED_F_NO_NOTIFY) {
+               VRING_USED_F_NO_NOTIFY) {
         return;
     }
     d->bus->virtqueue_kick(d, vq);
@@ -335,17 +343,19 @@ void qvirtqueue_kick(QTestState *qts, QVirtioDevice *d, QVirtQueue *vq,
 
 uint16_t qvirtqueue_get_used_idx(QTestState *qts, QVirtQueue *vq)
 {
-    return qtest_readw(qts, vq->used + 2);
+    return qtest_readw(qts, vq->used + offsetof(struct vring_used, idx));
 }
 
 uint16_t qvirtqueue_get_used_flags(QTestState *qts, QVirtQueue *vq)
 {
-    return qtest_readw(qts, vq->used);
+    return qtest_readw(qts, vq->used + offsetof(struct vring_used, flags));
 }
 
 uint16_t qvirtqueue_get_avail_event(QTestState *qts, QVirtQueue *vq)
 {
-    return qtest_readw(qts, vq->used + 4 + 8 * vq->size);
+    /* The field after the last used element. */
+    return qtest_readw(qts, vq->used +
+                       offsetof(struct vring_used, ring[vq->size]));
 }
 
 bool qvirtqueue_get_buf(QTestState *qts, QVirtQueue *vq, uint32_t *desc_idx,
@@ -356,12 +366,14 @@ bool qvirtqueue_get_buf(QTestState *qts, QVirtQueue *vq, uint32_t *desc_idx,
     if (qvirtqueue_get_used_idx(qts, vq) == vq->last_used_idx) {
         return false;
     }
-    elem = vq->used + 4 + 8 * (vq->last_used_idx % vq->size);
+    elem = vq->used +
+           offsetof(struct vring_used, ring[vq->last_used_idx % vq->size]);
     if (desc_idx) {
-        *desc_idx = qtest_readl(qts, elem);
+        *desc_idx = qtest_readl(qts,
+                                elem + offsetof(struct vring_used_elem, id));
     }
     if (len) {
-        *len = qtest_readl(qts, elem + 4);
+        *len = qtest_readl(qts, elem + offsetof(struct vring_used_elem, len));
     }
     vq->last_used_idx++;
     return true;
@@ -371,11 +383,14 @@ void qvirtqueue_set_used_event(QTestState *qts, QVirtQueue *vq,
                                uint16_t idx)
 {
     g_assert_true(vq->event);
-    qtest_writew(qts, vq->avail + 4 + 2 * vq->size, idx);
+    /* The field after the last available entry. */
+    qtest_writew(qts, vq->avail +
+                 offsetof(struct vring_avail, ring[vq->size]), idx);
 }
 
 void qvirtqueue_set_avail_flags(QTestState *qts, QVirtQueue *vq,
                                 uint16_t flags)
 {
-    qtest_writew(qts, vq->avail, flags);
+    qtest_writew(qts, vq->avail + offsetof(struct vring_avail, flags),
+                 flags);
 }

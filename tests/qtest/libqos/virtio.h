@@ -15,28 +15,10 @@
 #include "../libqtest.h"
 #include "malloc.h"
 
-/* Constants of the virtio 1.x spec the tests need. */
-#define QVIRTIO_CONFIG_S_ACKNOWLEDGE    1
-#define QVIRTIO_CONFIG_S_DRIVER         2
-#define QVIRTIO_CONFIG_S_DRIVER_OK      4
-#define QVIRTIO_CONFIG_S_FEATURES_OK    8
-#define QVIRTIO_CONFIG_S_NEEDS_RESET    0x40
-#define QVIRTIO_CONFIG_S_FAILED         0x80
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_ring.h>
 
-#define QVIRTIO_RING_F_INDIRECT_DESC    28
-#define QVIRTIO_RING_F_EVENT_IDX        29
-#define QVIRTIO_F_VERSION_1             32
-#define QVIRTIO_F_RING_RESET            40
-
-#define QVRING_DESC_F_NEXT              1
-#define QVRING_DESC_F_WRITE             2
-#define QVRING_DESC_F_INDIRECT          4
-#define QVRING_AVAIL_F_NO_INTERRUPT     1
-#define QVRING_USED_F_NO_NOTIFY         1
-
-#define QVIRTIO_MSI_NO_VECTOR           0xffff
-
-/* How long tests wait for a device by default. */
 #define QVIRTIO_TIMEOUT_US              (30 * 1000 * 1000)
 
 typedef struct QVirtioDevice QVirtioDevice;
