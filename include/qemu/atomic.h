@@ -12,6 +12,10 @@
  *   smp_mb_acquire()/smp_mb_release() are one-sided fences.
  * - smp_mb__before_rmw()/smp_mb__after_rmw() upgrade a neighbouring RMW to
  *   a full barrier; on x86 the locked instruction already is one.
+ * - qatomic_set_mb() is a store followed by a full barrier: no later load
+ *   or store is done before it is visible to all threads.
+ * - qatomic_read_i64()/qatomic_set_i64() (and _u64) are relaxed 64-bit
+ *   accesses that never tear, even where int64_t is wider than a pointer.
  */
 
 #ifndef QEMU_ATOMIC_H
@@ -114,6 +118,58 @@
 #else
 #define smp_mb__before_rmw() smp_mb()
 #define smp_mb__after_rmw()  smp_mb()
+#endif
+
+/*
+ * Store, then a full barrier (QEMU's qatomic_set_mb): the store is visible
+ * before any later load, the ordering that Dekker-style handshakes need
+ * ("I set my flag, then I look at yours").  On x86 an xchg is a store and
+ * a full barrier in one instruction, cheaper than mov + mfence.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+#define qatomic_set_mb(ptr, i) \
+    ({ (void)qatomic_xchg(ptr, i); smp_mb__after_rmw(); })
+#else
+#define qatomic_set_mb(ptr, i) \
+    ({ qatomic_set(ptr, i); smp_mb(); })
+#endif
+
+/*
+ * 64-bit relaxed accesses that never tear.  qatomic_read()/qatomic_set()
+ * refuse types wider than a pointer; these take int64_t/uint64_t on every
+ * host.  Where the compiler does 64-bit atomics without a library call
+ * (CONFIG_ATOMIC64: every 64-bit host, and i386 with cmpxchg8b) they are
+ * the plain relaxed atomics; elsewhere util/atomic64.c serialises them
+ * with a lock per address, as QEMU does.  QEMU_ATOMIC64_LOCKED forces the
+ * locked version so that it is tested on hosts that do not need it
+ * (tests/unit/meson.build).
+ */
+#if defined(CONFIG_ATOMIC64) && !defined(QEMU_ATOMIC64_LOCKED)
+static inline int64_t qatomic_read_i64(const int64_t *ptr)
+{
+    /* __nocheck: a pointer may be narrower than 64 bits */
+    return qatomic_read__nocheck(ptr);
+}
+
+static inline uint64_t qatomic_read_u64(const uint64_t *ptr)
+{
+    return qatomic_read__nocheck(ptr);
+}
+
+static inline void qatomic_set_i64(int64_t *ptr, int64_t val)
+{
+    qatomic_set__nocheck(ptr, val);
+}
+
+static inline void qatomic_set_u64(uint64_t *ptr, uint64_t val)
+{
+    qatomic_set__nocheck(ptr, val);
+}
+#else
+int64_t qatomic_read_i64(const int64_t *ptr);
+uint64_t qatomic_read_u64(const uint64_t *ptr);
+void qatomic_set_i64(int64_t *ptr, int64_t val);
+void qatomic_set_u64(uint64_t *ptr, uint64_t val);
 #endif
 
 #endif /* QEMU_ATOMIC_H */
