@@ -49,9 +49,10 @@ RAMBlock *qemu_ram_alloc(ram_addr_t size, MemoryRegion *mr, Error **errp)
     RAMBlock *block;
     void *host;
 
+    /* QEMU's words, whatever the reason: the host cannot give that much. */
     if (size > SIZE_MAX - page) {
-        error_setg(errp, "cannot allocate %" PRIu64 " bytes of RAM for '%s'",
-                   size, memory_region_name(mr));
+        error_setg_errno(errp, ENOMEM, "cannot set up guest memory '%s'",
+                         memory_region_name(mr));
         return NULL;
     }
     /* mmap() refuses 0 bytes; an empty region still gets a page. */
@@ -63,8 +64,7 @@ RAMBlock *qemu_ram_alloc(ram_addr_t size, MemoryRegion *mr, Error **errp)
     host = mmap(NULL, length, PROT_READ | PROT_WRITE,
                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (host == MAP_FAILED) {
-        error_setg_errno(errp, errno, "cannot allocate %" PRIu64
-                         " bytes of RAM for '%s'", size,
+        error_setg_errno(errp, errno, "cannot set up guest memory '%s'",
                          memory_region_name(mr));
         return NULL;
     }

@@ -499,25 +499,25 @@ static void process_help_options(void)
     loc_set_none();
 }
 
-static int64_t parse_ram_size(const char *arg, Error **errp)
+/* -m [size=]SIZE: false, with @errp set, for a bad one. */
+static bool parse_ram_size(const char *arg, uint64_t *value, Error **errp)
 {
     g_autoptr(KeyValList) kv = keyval_parse(arg, "size", errp);
     const char *size;
-    uint64_t value;
 
     if (!kv) {
-        return -1;
+        return false;
     }
     size = keyval_get(kv, "size");
-    if (!size || qemu_strtosz_MiB(size, NULL, &value) < 0 || value == 0) {
+    if (!size || qemu_strtosz_MiB(size, NULL, value) < 0 || *value == 0) {
         error_setg(errp, "Parameter 'size' expects a non-negative number "
                    "below 2^64");
         error_append_hint(errp, "Optional suffix k, M, G, T, P or E means "
                           "kilo-, mega-, giga-, tera-, peta-\nand exabytes, "
                           "respectively.\n");
-        return -1;
+        return false;
     }
-    return value;
+    return true;
 }
 
 static void termsig_handler(int signal, siginfo_t *info, void *c)
@@ -541,7 +541,7 @@ void qemu_init(int argc, char **argv)
 {
     g_autofree char *machine_name = NULL;
     g_autofree char *accel_name = NULL;
-    int64_t ram_size = -1;
+    uint64_t ram_size = 0;
     MachineClass *mc;
     AccelClass *ac;
     Error *err = NULL;
@@ -588,8 +588,7 @@ void qemu_init(int argc, char **argv)
             }
             break;
         case OPT_MEMORY:
-            ram_size = parse_ram_size(opt->arg, &err);
-            if (ram_size < 0) {
+            if (!parse_ram_size(opt->arg, &ram_size, &err)) {
                 opt_fail(err);
             }
             break;
@@ -719,7 +718,7 @@ void qemu_init(int argc, char **argv)
      * /machine/unattached.
      */
     memory_map_init();
-    if (ram_size > 0) {
+    if (ram_size) {
         current_machine->ram_size = ram_size;
     }
 

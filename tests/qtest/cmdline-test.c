@@ -122,6 +122,23 @@ static void test_bad_memory_size(void)
     assert_refused_prefix("-m size=1x", "-m size=1x: ");
 }
 
+/*
+ * Sizes the host cannot map (the last one is in MiB): QEMU's error at
+ * start-up, not a crash.
+ */
+static void test_huge_memory(void)
+{
+    static const char *const sizes[] = { "8E", "15E", "9999999999999" };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+        g_autofree char *args = g_strdup_printf("-m %s", sizes[i]);
+
+        assert_refused(args, "cannot set up guest memory 'pc.ram': "
+                       "Cannot allocate memory");
+    }
+}
+
 static void test_unknown_device(void)
 {
     assert_refused("-device foo",
@@ -293,6 +310,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/cmdline/missing-argument",
                     test_missing_argument);
     g_test_add_func("/x86_64/cmdline/bad-memory-size", test_bad_memory_size);
+    g_test_add_func("/x86_64/cmdline/huge-memory", test_huge_memory);
     g_test_add_func("/x86_64/cmdline/unknown-device", test_unknown_device);
     g_test_add_func("/x86_64/cmdline/unknown-property",
                     test_unknown_property);
