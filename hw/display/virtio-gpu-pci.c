@@ -24,8 +24,10 @@ static void virtio_gpu_pci_base_realize(VirtIOPCIProxy *vpci_dev,
     int i;
 
     if (virtio_gpu_hostmem_enabled(g->conf)) {
-        if (size & (size - 1)) {
-            error_setg(errp, "hostmem must be a power of two");
+        /* What a 64-bit memory BAR can be: pci_register_bar() asserts. */
+        if ((size & (size - 1)) || size < 16) {
+            error_setg(errp, "hostmem must be a power of two of at least 16 "
+                       "bytes, not %" PRIu64, size);
             return;
         }
         vpci_dev->msix_bar_idx = 1;

@@ -751,6 +751,60 @@ static void test_hostmem_cap(void)
 }
 
 /*
+ * hostmem sizes that no BAR can be (under 16 bytes, not a power of two)
+ * are refused at realize with one line and status 1; QEMU fails an
+ * assertion in pci_register_bar() instead.
+ */
+static void test_hostmem_invalid(void)
+{
+    static const struct {
+        const char *arg;
+        uint64_t bytes;
+    } sizes[] = {
+        { "1", 1 }, { "2", 2 }, { "8", 8 }, { "24", 24 }, { "3M", 3 * MiB },
+    };
+    uint64_t offset, len;
+    uint8_t bar;
+    Fixture f;
+    int i;
+
+    if (upstream_qemu()) {
+        g_test_skip("QEMU aborts in pci_register_bar() on these sizes");
+        return;
+    }
+    for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+        g_autofree char *opt = g_strdup_printf("virtio-gpu-pci,hostmem=%s",
+                                               sizes[i].arg);
+        const char *argv[] = {
+            qtest_qemu_binary(), "-display", "none", "-M", "q35",
+            "-accel", "qtest", "-device", opt, NULL
+        };
+        g_autofree char *err = NULL;
+        g_autofree char *expected = NULL;
+        int status;
+
+        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
+                                   G_SPAWN_STDOUT_TO_DEV_NULL |
+                                   G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
+                                   NULL, &err, &status, NULL));
+        g_assert_true(WIFEXITED(status));
+        g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+        expected = g_strdup_printf("qemu-system-x86_64: -device %s: hostmem "
+                                   "must be a power of two of at least 16 "
+                                   "bytes, not %" PRIu64 "\n", opt,
+                                   sizes[i].bytes);
+        g_assert_cmpstr(err, ==, expected);
+    }
+
+    /* The smallest BAR is fine. */
+    fixture_start(&f, ",hostmem=16", 0);
+    g_assert_true(virtio_gpu_find_hostmem(f.gpu, &bar, &offset, &len));
+    g_assert_cmpuint(len, ==, 16);
+    gpu_assert_alive(&f);
+    fixture_stop(&f);
+}
+
+/*
  * The command queue held by a display backend (x-console-gl-block):
  * commands queue up unanswered, then all run, in order, on release.
  */
@@ -1158,6 +1212,8 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/virtio-gpu/reset-reentrant",
                     test_reset_reentrant);
     g_test_add_func("/x86_64/virtio-gpu/hostmem-cap", test_hostmem_cap);
+    g_test_add_func("/x86_64/virtio-gpu/hostmem-invalid",
+                    test_hostmem_invalid);
     g_test_add_func("/x86_64/virtio-gpu/cmdq/block-resume",
                     test_cmdq_block_resume);
     for (i = 0; i < ARRAY_SIZE(bad_cmds); i++) {
