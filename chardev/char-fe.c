@@ -89,6 +89,58 @@ int qemu_chr_fe_write_all(CharBackend *b, const uint8_t *buf, int len)
     return chr->cls->chr_write(chr, buf, len);
 }
 
+int qemu_chr_fe_write(CharBackend *b, const uint8_t *buf, int len)
+{
+    Chardev *chr = b->chr;
+
+    if (!chr) {
+        return 0;
+    }
+    if (!chr->cls->chr_write_nb) {
+        return chr->cls->chr_write(chr, buf, len);
+    }
+    return chr->cls->chr_write_nb(chr, buf, len);
+}
+
+typedef struct FEWatch {
+    FEWatchFunc *func;
+    void *data;
+} FEWatch;
+
+static gboolean qemu_chr_fe_watch_dispatch(gint fd, GIOCondition cond,
+                                           gpointer opaque)
+{
+    FEWatch *w = opaque;
+
+    return w->func(NULL, cond, w->data);
+}
+
+guint qemu_chr_fe_add_watch(CharBackend *b, GIOCondition cond,
+                            FEWatchFunc *func, void *user_data)
+{
+    Chardev *chr = b->chr;
+    FEWatch *w;
+    GSource *src;
+    guint tag;
+
+    if (!chr || !chr->cls->chr_add_watch) {
+        return 0;
+    }
+    src = chr->cls->chr_add_watch(chr, cond);
+    if (!src) {
+        return 0;
+    }
+    w = g_new(FEWatch, 1);
+    w->func = func;
+    w->data = user_data;
+    g_source_set_callback(src, G_SOURCE_FUNC(qemu_chr_fe_watch_dispatch), w,
+                          g_free);
+    g_source_set_name(src, "chardev-output");
+    tag = g_source_attach(src, chr->gcontext);
+    g_source_unref(src);
+    return tag;
+}
+
 void qemu_chr_fe_printf(CharBackend *b, const char *fmt, ...)
 {
     g_autofree char *str = NULL;

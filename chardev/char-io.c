@@ -103,24 +103,26 @@ void chr_io_watch_remove(GSource **watch)
     }
 }
 
+int chr_fd_write(int fd, const uint8_t *buf, int len)
+{
+    ssize_t n;
+
+    do {
+        /* A peer that went away must not kill us with SIGPIPE. */
+        n = send(fd, buf, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == ENOTSOCK) {
+            n = write(fd, buf, len);
+        }
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
 int chr_fd_write_all(int fd, const uint8_t *buf, int len)
 {
-    bool is_socket = true;
     int done = 0;
 
     while (done < len) {
-        ssize_t n;
-
-        /* A peer that went away must not kill us with SIGPIPE. */
-        if (is_socket) {
-            n = send(fd, buf + done, len - done, MSG_NOSIGNAL);
-            if (n < 0 && errno == ENOTSOCK) {
-                is_socket = false;
-                continue;
-            }
-        } else {
-            n = write(fd, buf + done, len - done);
-        }
+        int n = chr_fd_write(fd, buf + done, len - done);
 
         if (n >= 0) {
             done += n;

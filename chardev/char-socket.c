@@ -256,6 +256,26 @@ static int tcp_chr_write(Chardev *chr, const uint8_t *buf, int len)
     return chr_fd_write_all(s->fd, buf, len);
 }
 
+static int tcp_chr_write_nb(Chardev *chr, const uint8_t *buf, int len)
+{
+    SocketChardev *s = (SocketChardev *)chr;
+
+    if (s->fd < 0) {
+        return len;
+    }
+    return chr_fd_write(s->fd, buf, len);
+}
+
+static GSource *tcp_chr_add_watch(Chardev *chr, GIOCondition cond)
+{
+    SocketChardev *s = (SocketChardev *)chr;
+
+    if (s->fd < 0) {
+        return NULL;
+    }
+    return g_unix_fd_source_new(s->fd, cond);
+}
+
 /* The GMainContext changed: move the watches there. */
 static void tcp_chr_update_read_handler(Chardev *chr)
 {
@@ -290,6 +310,8 @@ const ChardevClass char_socket_class = {
     .opts = char_socket_opts,
     .open = tcp_chr_open,
     .chr_write = tcp_chr_write,
+    .chr_write_nb = tcp_chr_write_nb,
+    .chr_add_watch = tcp_chr_add_watch,
     .chr_update_read_handler = tcp_chr_update_read_handler,
     .chr_finalize = tcp_chr_finalize,
 };

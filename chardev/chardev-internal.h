@@ -35,6 +35,18 @@ struct ChardevClass {
                  Error **errp);
     /* chr_write: write all of @buf, blocking; @len or -1. */
     int (*chr_write)(Chardev *chr, const uint8_t *buf, int len);
+    /*
+     * chr_write_nb: write what can be written now without blocking: the
+     * number of bytes, or -1 with errno set (EAGAIN: none could be).
+     * Optional: without it, chr_write is used.
+     */
+    int (*chr_write_nb)(Chardev *chr, const uint8_t *buf, int len);
+    /*
+     * chr_add_watch: a GSource, not attached, that dispatches when the
+     * output can take more (@cond is G_IO_OUT | G_IO_HUP); NULL when
+     * there is nothing to wait for (no peer, or writes never block).
+     */
+    GSource *(*chr_add_watch)(Chardev *chr, GIOCondition cond);
     /* The front end's handlers or GMainContext changed. */
     void (*chr_update_read_handler)(Chardev *chr);
     /* Release what open took; the chardev is then freed. */
@@ -71,5 +83,11 @@ void chr_io_watch_remove(GSource **watch);
  * non-blocking @fd is full.  Returns @len, or -1 with errno set.
  */
 int chr_fd_write_all(int fd, const uint8_t *buf, int len);
+
+/*
+ * chr_fd_write: write what a non-blocking @fd takes now, at most @len
+ * bytes: the number written, or -1 with errno set (EAGAIN when full).
+ */
+int chr_fd_write(int fd, const uint8_t *buf, int len);
 
 #endif /* CHARDEV_INTERNAL_H */

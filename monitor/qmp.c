@@ -15,6 +15,14 @@
  * handler in the main loop thread, so replies come in request order and
  * an event a command emits precedes the command's reply.  Every message
  * is one line of JSON ending in "\r\n".
+ *
+ * Output never blocks the main loop: what the peer does not take at once
+ * waits in the monitor's outbuf and goes out from an output watch, as in
+ * QEMU.  A peer that stops reading must not make it grow without bound:
+ * while more than QMP_OUTBUF_PAUSE bytes wait, the monitor reads no more
+ * requests from it (so it runs none, and queues no replies), and events
+ * are not queued for it while more than QMP_OUTBUF_MAX bytes wait.
+ * Other monitors, qtest and the guest go on meanwhile.
  */
 
 #include "qemu/osdep.h"
@@ -28,10 +36,16 @@
 #include "json-streamer.h"
 #include "monitor-internal.h"
 
+/* See the comment at the top. */
+#define QMP_OUTBUF_PAUSE    (64 * 1024)
+#define QMP_OUTBUF_MAX      (1024 * 1024)
+
 typedef struct MonitorQMP {
     CharBackend chr;
     JSONStreamer streamer;
     bool commands;      /* capabilities negotiated: commands available */
+    GString *outbuf;    /* output the peer has not taken yet */
+    guint out_watch;    /* waiting for the peer to take more, or 0 */
     QTAILQ_ENTRY(MonitorQMP) next;
 } MonitorQMP;
 
@@ -40,6 +54,57 @@ static QTAILQ_HEAD(, MonitorQMP) monitors = QTAILQ_HEAD_INITIALIZER(monitors);
 /* The monitor whose request is running, for qmp_capabilities. */
 static MonitorQMP *cur_mon;
 
+static void monitor_qmp_flush(MonitorQMP *mon);
+
+static gboolean monitor_qmp_unblocked(void *do_not_use, GIOCondition cond,
+                                      void *opaque)
+{
+    MonitorQMP *mon = opaque;
+
+    mon->out_watch = 0;
+    monitor_qmp_flush(mon);
+    return G_SOURCE_REMOVE;
+}
+
+/* Write what the peer takes now; wait for it to take the rest. */
+static void monitor_qmp_flush(MonitorQMP *mon)
+{
+    int n;
+
+    if (mon->out_watch || !mon->outbuf->len) {
+        return;
+    }
+    n = qemu_chr_fe_write(&mon->chr, (const uint8_t *)mon->outbuf->str,
+                          MIN(mon->outbuf->len, INT_MAX));
+    if (n < 0 && errno != EAGAIN) {
+        /* The peer went away: CHR_EVENT_CLOSED follows. */
+        g_string_truncate(mon->outbuf, 0);
+        return;
+    }
+    if (n > 0) {
+        g_string_erase(mon->outbuf, 0, n);
+    }
+    if (mon->outbuf->len) {
+        mon->out_watch = qemu_chr_fe_add_watch(&mon->chr,
+                                               G_IO_OUT | G_IO_HUP,
+                                               monitor_qmp_unblocked, mon);
+        if (!mon->out_watch) {
+            /* Nothing to wait for: no peer any more. */
+            g_string_truncate(mon->outbuf, 0);
+        }
+    }
+}
+
+/* Forget queued output (the peer went away, or a new one came). */
+static void monitor_qmp_drop_output(MonitorQMP *mon)
+{
+    if (mon->out_watch) {
+        g_source_remove(mon->out_watch);
+        mon->out_watch = 0;
+    }
+    g_string_truncate(mon->outbuf, 0);
+}
+
 static void monitor_qmp_send(MonitorQMP *mon, JsonObject *msg)
 {
     JsonNode *node = json_node_init_object(json_node_alloc(), msg);
@@ -47,8 +112,8 @@ static void monitor_qmp_send(MonitorQMP *mon, JsonObject *msg)
 
     json_node_unref(node);
     g_string_append(json, "\r\n");
-    /* A peer that went away gets nothing; CHR_EVENT_CLOSED follows. */
-    qemu_chr_fe_write_all(&mon->chr, (const uint8_t *)json->str, json->len);
+    g_string_append_len(mon->outbuf, json->str, json->len);
+    monitor_qmp_flush(mon);
 }
 
 void qmp_qmp_capabilities(JsonObject *args, JsonNode **ret, Error **errp)
@@ -161,8 +226,13 @@ static void monitor_qmp_greet(MonitorQMP *mon)
 
 static int monitor_qmp_can_read(void *opaque)
 {
-    /* Requests run at once, so the monitor always takes more input. */
-    return 4096;
+    MonitorQMP *mon = opaque;
+
+    /*
+     * Requests run at once, so the monitor takes more input unless the
+     * peer is not taking the replies.
+     */
+    return mon->outbuf->len > QMP_OUTBUF_PAUSE ? 0 : 4096;
 }
 
 static void monitor_qmp_read(void *opaque, const uint8_t *buf, int size)
@@ -179,11 +249,13 @@ static void monitor_qmp_event(void *opaque, QEMUChrEvent event)
     switch (event) {
     case CHR_EVENT_OPENED:
         json_streamer_reset(&mon->streamer);
+        monitor_qmp_drop_output(mon);
         mon->commands = false;
         monitor_qmp_greet(mon);
         break;
     case CHR_EVENT_CLOSED:
         json_streamer_reset(&mon->streamer);
+        monitor_qmp_drop_output(mon);
         mon->commands = false;
         break;
     }
@@ -198,6 +270,7 @@ bool monitor_new_qmp(Chardev *chr, Error **errp)
         return false;
     }
     json_streamer_init(&mon->streamer, monitor_qmp_handle, mon);
+    mon->outbuf = g_string_new(NULL);
     QTAILQ_INSERT_TAIL(&monitors, mon, next);
     /* A peer connected already gets its greeting from within this call. */
     qemu_chr_fe_set_handlers(&mon->chr, monitor_qmp_can_read,
@@ -268,8 +341,16 @@ void monitor_cleanup(void)
 
     QTAILQ_FOREACH_SAFE(mon, &monitors, next, next) {
         QTAILQ_REMOVE(&monitors, mon, next);
+        /* What the peer takes without waiting; the rest is dropped. */
+        if (mon->out_watch) {
+            g_source_remove(mon->out_watch);
+            mon->out_watch = 0;
+        }
+        monitor_qmp_flush(mon);
+        monitor_qmp_drop_output(mon);
         qemu_chr_fe_deinit(&mon->chr, false);
         json_streamer_destroy(&mon->streamer);
+        g_string_free(mon->outbuf, TRUE);
         g_free(mon);
     }
 }
@@ -292,7 +373,8 @@ void qmp_send_event(const char *name, JsonObject *data)
         json_object_set_object_member(msg, "data", json_object_ref(data));
     }
     QTAILQ_FOREACH(mon, &monitors, next) {
-        if (mon->commands) {
+        /* A peer that takes nothing misses events rather than grow it. */
+        if (mon->commands && mon->outbuf->len <= QMP_OUTBUF_MAX) {
             monitor_qmp_send(mon, msg);
         }
     }

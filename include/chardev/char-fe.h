@@ -20,6 +20,9 @@
 typedef int IOCanReadHandler(void *opaque);
 typedef void IOReadHandler(void *opaque, const uint8_t *buf, int size);
 typedef void IOEventHandler(void *opaque, QEMUChrEvent event);
+/* An output watch callback; return G_SOURCE_REMOVE to end the watch. */
+typedef gboolean FEWatchFunc(void *do_not_use, GIOCondition condition,
+                             void *data);
 
 struct CharBackend {
     /* private: to chardev/ */
@@ -67,6 +70,25 @@ void qemu_chr_fe_set_handlers(CharBackend *b,
  * a chardev (after qemu_chr_cleanup()), 0.
  */
 int qemu_chr_fe_write_all(CharBackend *b, const uint8_t *buf, int len);
+
+/**
+ * qemu_chr_fe_write: write what the chardev takes now without blocking,
+ * at most @len bytes.  Returns the number written (all of them when
+ * there is no peer: they are dropped), or -1 with errno set: EAGAIN
+ * when nothing could be written now (wait with qemu_chr_fe_add_watch()),
+ * anything else when the peer went away.  Without a chardev, 0.
+ */
+int qemu_chr_fe_write(CharBackend *b, const uint8_t *buf, int len);
+
+/**
+ * qemu_chr_fe_add_watch: call @func in the chardev's GMainContext when
+ * it can take more output or its peer hung up (@cond: G_IO_OUT,
+ * G_IO_HUP), until @func returns G_SOURCE_REMOVE.  Returns the source
+ * tag for g_source_remove(), or 0 when there is nothing to wait for
+ * (no peer, or a backend whose writes never block).
+ */
+guint qemu_chr_fe_add_watch(CharBackend *b, GIOCondition cond,
+                            FEWatchFunc *func, void *user_data);
 
 /* qemu_chr_fe_printf: qemu_chr_fe_write_all() of a formatted string. */
 void qemu_chr_fe_printf(CharBackend *b, const char *fmt, ...)

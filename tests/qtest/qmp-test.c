@@ -8,6 +8,10 @@
 
 #include "qemu/osdep.h"
 
+#include <glib-unix.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include "libqtest.h"
 
 #define QMP_ARGS "-M q35"
@@ -357,6 +361,69 @@ static void test_events(void)
     qtest_quit(s);
 }
 
+/*
+ * A second QMP client floods the emulator with requests and never reads
+ * a reply: the emulator must not block on it.  qtest and the first
+ * QMP client are answered meanwhile.  (It stops reading the flooder's
+ * requests, so the flood ends with a full socket.)
+ */
+static void test_slow_reader(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("qmp-test-XXXXXX", NULL);
+    g_autofree char *path = g_strdup_printf("%s/flood.qmp", dir);
+    const char *req = "{\"execute\": \"qom-list-types\"}\n";
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    QTestState *s;
+    JsonObject *rsp;
+    JsonNode *node;
+    g_autofree char *text = NULL;
+    int fd, sent, max, tries = 0;
+
+    s = qtest_initf(QMP_ARGS " -qmp unix:%s,server=on,wait=off", path);
+    /* Enough requests for 4 MiB of replies: no socket buffer takes it. */
+    rsp = qtest_qmp(s, "{ 'execute': 'qom-list-types' }");
+    node = json_node_init_object(json_node_alloc(), rsp);
+    text = json_to_string(node, false);
+    max = 4 * 1024 * 1024 / strlen(text) + 1;
+    json_node_unref(node);
+    json_object_unref(rsp);
+
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
+    strcpy(addr.sun_path, path);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+    g_assert_true(g_unix_set_fd_nonblocking(fd, TRUE, NULL));
+    g_assert_cmpint(write(fd, "{\"execute\": \"qmp_capabilities\"}", 31),
+                    ==, 31);
+
+    for (sent = 0; sent < max && tries < 50; ) {
+        ssize_t n = write(fd, req, strlen(req));
+
+        if (n < 0) {
+            g_assert_cmpint(errno, ==, EAGAIN);
+            tries++;
+            g_usleep(10 * 1000);
+            continue;
+        }
+        /* A partial request stays partial: the session is not reused. */
+        sent++;
+        tries = 0;
+    }
+    g_test_message("%d requests written", sent);
+
+    g_assert_cmphex(qtest_readl(s, 0x1000), ==, 0);
+    qtest_writel(s, 0x1000, 0x5a5a5a5a);
+    g_assert_cmphex(qtest_readl(s, 0x1000), ==, 0x5a5a5a5a);
+    assert_query_status(s);
+    close(fd);
+    assert_query_status(s);
+    qtest_quit(s);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -371,6 +438,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/qmp/qom-list-types", test_qom_list_types);
     g_test_add_func("/x86_64/qmp/id", test_id);
     g_test_add_func("/x86_64/qmp/events", test_events);
+    g_test_add_func("/x86_64/qmp/slow-reader", test_slow_reader);
 
     return g_test_run();
 }

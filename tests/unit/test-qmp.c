@@ -709,6 +709,98 @@ static void test_mon_errors(void)
     client_stop(&c);
 }
 
+/*
+ * Write @req to the monitor until it stops taking input, running the
+ * main loop in between; returns how many went in whole.  A request cut
+ * by a full socket is completed, blocking, so that the stream stays
+ * well formed.
+ */
+static int client_flood(TestClient *c, const char *req, int max)
+{
+    size_t len = strlen(req);
+    int sent = 0, i;
+
+    while (sent < max) {
+        ssize_t n = write(c->fd, req, len);
+
+        if (n < 0) {
+            g_assert_cmpint(errno, ==, EAGAIN);
+            /* Give the monitor a chance to take more. */
+            for (i = 0; i < 3; i++) {
+                main_loop_wait(true);
+            }
+            n = write(c->fd, req, len);
+            if (n < 0) {
+                g_assert_cmpint(errno, ==, EAGAIN);
+                break;
+            }
+        }
+        g_assert_cmpint(n, ==, len);
+        sent++;
+        main_loop_wait(true);
+    }
+    return sent;
+}
+
+/*
+ * A client that stops reading: its replies queue up to a bound, then the
+ * monitor reads no more of its requests (the main loop never blocks on
+ * it), events for it are dropped past a larger bound, other clients are
+ * served meanwhile, and once it reads again it gets every reply, in
+ * order.
+ */
+static void test_slow_reader(void)
+{
+    g_autofree char *big = g_strnfill(1000, 'x');
+    g_autofree char *req = g_strdup_printf(
+        "{\"execute\": \"test-echo\", \"arguments\": {\"s\": \"%s\"}}", big);
+    g_autoptr(JsonObject) data = json_object_new();
+    TestClient c, other;
+    int sent, replies = 0, events = 0, i;
+    int64_t deadline;
+
+    client_start_negotiated(&c, "slow");
+    /* Each reply is about 1 KiB: a few MiB would go without the bound. */
+    sent = client_flood(&c, req, 10000);
+    g_test_message("%d requests taken before the monitor paused", sent);
+    g_assert_cmpint(sent, <, 10000);
+
+    /* 4 MiB of events: most of them are dropped. */
+    json_object_set_string_member(data, "s", big);
+    for (i = 0; i < 4096; i++) {
+        qmp_send_event("TEST_EVENT", data);
+    }
+
+    /* Another client is served meanwhile. */
+    client_start_negotiated(&other, "other");
+    assert_reply_raw(&other, "{\"execute\": \"test-echo\"}",
+                     "{\"return\": {}}");
+    close(other.fd);
+    g_string_free(other.rx, TRUE);
+    g_free(other.path);
+
+    /* Reading again: every request is answered, in order. */
+    deadline = get_clock() + 20 * NANOSECONDS_PER_SECOND;
+    while (replies < sent) {
+        g_autoptr(JsonObject) rsp = client_recv(&c);
+
+        g_assert_cmpint(get_clock(), <, deadline);
+        if (json_object_has_member(rsp, "event")) {
+            events++;
+            continue;
+        }
+        g_assert_cmpstr(json_object_get_string_member(
+                            json_object_get_object_member(rsp, "return"),
+                            "s"), ==, big);
+        replies++;
+    }
+    g_test_message("%d of 4096 events queued", events);
+    g_assert_cmpint(events, >, 0);
+    g_assert_cmpint(events, <, 2048);
+    assert_reply_raw(&c, "{\"execute\": \"test-echo\"}", "{\"return\": {}}");
+    client_stop(&c);
+}
+
 int main(int argc, char **argv)
 {
     g_autoptr(GError) gerr = NULL;
@@ -735,6 +827,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/strings", test_strings);
     g_test_add_func("/qmp/events", test_events);
     g_test_add_func("/qmp/reconnect", test_reconnect);
+    g_test_add_func("/qmp/slow-reader", test_slow_reader);
     g_test_add_func("/qmp/mon-errors", test_mon_errors);
     ret = g_test_run();
 
