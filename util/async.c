@@ -8,14 +8,36 @@
  *      one atomic OR; only the caller that turned BH_PENDING on pushes the
  *      BH on ctx->bh_list (a lock-free stack), so a BH is on the list at
  *      most once.
- *   2. aio_notify() makes the context's eventfd readable, waking poll().
+ *   2. aio_notify() wakes the context's poller, if one is waiting.
  *   3. The context's thread steals the whole stack, restores scheduling
  *      order and, for each BH, clears BH_PENDING | BH_SCHEDULED before
  *      running it, so that a schedule made while the callback runs queues
  *      it again rather than getting lost.
  *
- * Deleting a BH is a schedule with BH_DELETED: the context's thread frees
- * it, so no other thread can be touching it then.
+ * Deleting a BH is a push with BH_DELETED: the context's thread frees it
+ * the next time it takes the list, so no other thread can be touching it
+ * then.  Only a BH that is scheduled and not deleted makes the context
+ * ready (aio_compute_timeout()); a deleted or cancelled one waits on the
+ * list without waking anybody.
+ *
+ * Wake-ups, as in QEMU.  The eventfd is written only while a poller may
+ * be asleep on it, which it announces in ctx->notify_me (bit 0: the
+ * GSource is between prepare and check; + 2 per blocking aio_poll()):
+ *
+ *   poller                               aio_notify()
+ *   notify_me |= 1 (or += 2)             publish the BH (or timer)
+ *   smp_mb()                             notified = true
+ *   look for work (aio_compute_timeout)  smp_mb()
+ *   poll() unless there was work         if (notify_me) write eventfd
+ *   notify_me &= ~1 (or -= 2)
+ *   aio_notify_accept(): notified = false, smp_mb(), drain the eventfd
+ *   run the BHs and timers
+ *
+ * Either the poller sees the work when it looks, or aio_notify() sees
+ * notify_me and kicks the poll: the two smp_mb() make the store-load
+ * pairs a Dekker handshake.  With nobody polling, aio_notify() costs no
+ * system call and leaves nothing behind that would wake a later poll for
+ * no work.
  */
 
 #include "qemu/osdep.h"
@@ -25,7 +47,6 @@
 #include "qemu/atomic.h"
 #include "qemu/rcu_queue.h"
 #include "qemu/timer.h"
-#include <poll.h>
 #include <sys/eventfd.h>
 
 enum {
@@ -51,9 +72,16 @@ struct AioContext {
     /* Scheduled bottom halves, newest first; see the comment above. */
     QSLIST_HEAD(, QEMUBH) bh_list;
 
-    /* Readable while a wake-up is outstanding. */
-    int notify_fd;
+    /*
+     * Pollers that may sleep on notify_fd: bit 0 for the GSource between
+     * prepare and check, 2 per blocking aio_poll().  Written only by the
+     * context's thread; read by aio_notify() in any thread.
+     */
+    unsigned notify_me;
+    /* An aio_notify() since the last aio_notify_accept(). */
     bool notified;
+    /* The eventfd aio_notify() writes while somebody polls. */
+    int notify_fd;
     GPollFD notify_pollfd;
 
     QEMUTimerListGroup tlg;
@@ -64,11 +92,18 @@ void aio_notify(AioContext *ctx)
     static const uint64_t one = 1;
 
     /*
-     * One write per batch: later notifiers see notified == true.  The
-     * BH was pushed before this exchange, and aio_ctx_consume_notify()
-     * clears the flag before taking the list, so it cannot be missed.
+     * Write the BH list (or the timer) before notified.  Pairs with the
+     * smp_mb() in aio_notify_accept().
      */
-    if (!qatomic_xchg(&ctx->notified, true)) {
+    smp_wmb();
+    qatomic_set(&ctx->notified, true);
+
+    /*
+     * Write notified and the BH list before reading notify_me.  Pairs
+     * with the smp_mb() in aio_ctx_prepare() and aio_poll().
+     */
+    smp_mb();
+    if (qatomic_read(&ctx->notify_me)) {
         ssize_t ret = write(ctx->notify_fd, &one, sizeof(one));
 
         /* Only a full counter (2^64 - 1 wake-ups) could fail: impossible. */
@@ -76,13 +111,27 @@ void aio_notify(AioContext *ctx)
     }
 }
 
-static void aio_ctx_consume_notify(AioContext *ctx)
+void aio_notify_accept(AioContext *ctx)
 {
-    uint64_t value;
+    qatomic_set(&ctx->notified, false);
 
-    if (qatomic_xchg(&ctx->notified, false)) {
+    /*
+     * Clear notified before reading the BH list and the timers.  Pairs
+     * with the smp_wmb() in aio_notify().
+     */
+    smp_mb();
+
+    /*
+     * Drain the eventfd if the last poll saw it readable.  A write that
+     * lands after this wakes the next poll once, for work already seen
+     * or about to be; not draining it would wake every poll after.
+     */
+    if (ctx->notify_pollfd.revents & G_IO_IN) {
+        uint64_t value;
         ssize_t ret = read(ctx->notify_fd, &value, sizeof(value));
-        (void)ret; /* EAGAIN: the write has not landed yet; harmless */
+
+        (void)ret; /* EAGAIN: drained already; harmless */
+        ctx->notify_pollfd.revents = 0;
     }
 }
 
@@ -100,7 +149,14 @@ static void aio_bh_enqueue(QEMUBH *bh, unsigned new_flags)
     if (!(old_flags & BH_PENDING)) {
         QSLIST_INSERT_HEAD_ATOMIC(&ctx->bh_list, bh, next);
     }
-    aio_notify(ctx);
+    /*
+     * A deleted BH has no callback to run: it is freed whenever the
+     * context next takes the list, so waking the poller for it would be
+     * a wake-up with nothing to do.
+     */
+    if (new_flags & BH_SCHEDULED) {
+        aio_notify(ctx);
+    }
 }
 
 QEMUBH *aio_bh_new_full(AioContext *ctx, QEMUBHFunc *cb, void *opaque,
@@ -202,22 +258,45 @@ static bool aio_bh_poll(AioContext *ctx)
     return progress;
 }
 
+int64_t aio_compute_timeout(AioContext *ctx)
+{
+    QEMUBH *bh;
+
+    QSLIST_FOREACH_RCU(bh, &ctx->bh_list, next) {
+        unsigned flags = qatomic_read(&bh->flags);
+
+        if ((flags & (BH_SCHEDULED | BH_DELETED)) == BH_SCHEDULED) {
+            return 0;
+        }
+    }
+    return timerlistgroup_deadline_ns(&ctx->tlg);
+}
+
 static gboolean aio_ctx_prepare(GSource *source, gint *timeout)
 {
     AioContext *ctx = (AioContext *)source;
-    int64_t deadline = timerlistgroup_deadline_ns(&ctx->tlg);
 
-    *timeout = qemu_timeout_ns_to_ms(deadline);
-    return !QSLIST_EMPTY_RCU(&ctx->bh_list) || deadline == 0;
+    qatomic_set(&ctx->notify_me, qatomic_read(&ctx->notify_me) | 1);
+
+    /*
+     * Write notify_me before looking at the BHs and timers.  Pairs with
+     * the smp_mb() in aio_notify().
+     */
+    smp_mb();
+
+    *timeout = qemu_timeout_ns_to_ms(aio_compute_timeout(ctx));
+    return *timeout == 0;
 }
 
 static gboolean aio_ctx_check(GSource *source)
 {
     AioContext *ctx = (AioContext *)source;
 
-    return !QSLIST_EMPTY_RCU(&ctx->bh_list) ||
-           (ctx->notify_pollfd.revents & G_IO_IN) ||
-           timerlistgroup_deadline_ns(&ctx->tlg) == 0;
+    /* Polling is over: aio_notify() need not write the eventfd now. */
+    qatomic_store_release(&ctx->notify_me,
+                          qatomic_read(&ctx->notify_me) & ~1);
+    aio_notify_accept(ctx);
+    return aio_compute_timeout(ctx) == 0;
 }
 
 static gboolean aio_ctx_dispatch(GSource *source, GSourceFunc callback,
@@ -225,7 +304,6 @@ static gboolean aio_ctx_dispatch(GSource *source, GSourceFunc callback,
 {
     AioContext *ctx = (AioContext *)source;
 
-    aio_ctx_consume_notify(ctx);
     aio_bh_poll(ctx);
     timerlistgroup_run_timers(&ctx->tlg);
     return G_SOURCE_CONTINUE;
@@ -296,22 +374,31 @@ QEMUTimerListGroup *aio_get_timerlist_group(AioContext *ctx)
 
 bool aio_poll(AioContext *ctx, bool blocking)
 {
-    struct pollfd pfd = { .fd = ctx->notify_fd, .events = POLLIN };
     bool progress;
 
-    for (;;) {
-        aio_ctx_consume_notify(ctx);
-        progress = aio_bh_poll(ctx);
-        progress |= timerlistgroup_run_timers(&ctx->tlg);
-        if (progress || !blocking) {
-            return progress;
+    if (blocking) {
+        int64_t timeout;
+
+        qatomic_set(&ctx->notify_me, qatomic_read(&ctx->notify_me) + 2);
+
+        /*
+         * Write notify_me before looking at the BHs and timers.  Pairs
+         * with the smp_mb() in aio_notify().
+         */
+        smp_mb();
+
+        /* An aio_notify() since the last accept: do not sleep. */
+        timeout = qatomic_read(&ctx->notified) ? 0 : aio_compute_timeout(ctx);
+        if (timeout) {
+            g_poll(&ctx->notify_pollfd, 1, qemu_timeout_ns_to_ms(timeout));
         }
 
-        /* Sleep until a BH is scheduled or the next timer is due. */
-        if (QSLIST_EMPTY_RCU(&ctx->bh_list)) {
-            int timeout =
-                qemu_timeout_ns_to_ms(timerlistgroup_deadline_ns(&ctx->tlg));
-            poll(&pfd, 1, timeout);
-        }
+        qatomic_store_release(&ctx->notify_me,
+                              qatomic_read(&ctx->notify_me) - 2);
+        aio_notify_accept(ctx);
     }
+
+    progress = aio_bh_poll(ctx);
+    progress |= timerlistgroup_run_timers(&ctx->tlg);
+    return progress;
 }

@@ -37,15 +37,35 @@ void aio_context_unref(AioContext *ctx);
 GSource *aio_get_g_source(AioContext *ctx);
 
 /**
- * aio_poll: run the ready bottom halves and expired timers of @ctx; when
- * nothing was ready and @blocking is true, sleep until something is.
- * Returns whether any callback ran.  Only one thread at a time may poll
- * a context.
+ * aio_poll: run the ready bottom halves and expired timers of @ctx.  With
+ * @blocking, first sleep until a BH is scheduled, a timer expires or
+ * aio_notify() is called.  Returns whether any callback ran: with
+ * @blocking that is true unless aio_notify() ended the sleep, as in QEMU,
+ * so callers loop on their own condition.  Only one thread at a time may
+ * poll a context.
  */
 bool aio_poll(AioContext *ctx, bool blocking);
 
-/* aio_notify: wake whoever is polling @ctx, from any thread. */
+/**
+ * aio_notify: wake whoever is polling @ctx, from any thread; a blocking
+ * aio_poll() that starts after it does not sleep either.  Nobody polling:
+ * no system call, and no wake-up left pending for a later poll.
+ */
 void aio_notify(AioContext *ctx);
+
+/*
+ * aio_notify_accept: the poller's side of aio_notify(), called after it
+ * stopped polling and before it looks for work: forget the notification
+ * and drain the eventfd.
+ */
+void aio_notify_accept(AioContext *ctx);
+
+/*
+ * aio_compute_timeout: nanoseconds until @ctx has work: 0 if a BH is
+ * scheduled (deleted and cancelled ones do not count) or a timer has
+ * expired, -1 if nothing will happen without an aio_notify().
+ */
+int64_t aio_compute_timeout(AioContext *ctx);
 
 /* The timer list group of @ctx, for timer_new_full() and friends. */
 QEMUTimerListGroup *aio_get_timerlist_group(AioContext *ctx);
