@@ -7,6 +7,10 @@
  *
  * Output: one "PREFIX METRIC VALUE" line per figure, for example
  * "qemu read_ns_1t 2.41"; lines starting with '#' are comments.
+ *
+ * With -c PAIRS a binary runs exactly PAIRS empty read-side critical
+ * sections in its main thread, prints nothing and exits: the workload
+ * that tests/bench/icount.py counts instructions of.
  */
 
 #ifndef BENCH_COMMON_H
@@ -37,6 +41,13 @@
  */
 #define BENCH_LONG_CS_US    1000
 
+/*
+ * Read-side pairs between two clock reads.  The fastest such window is
+ * reported besides the mean: a window that was not preempted by another
+ * process, which the mean on a busy machine is not.
+ */
+#define BENCH_READ_WINDOW   4096
+
 /* Samples thrown away before each latency series. */
 #define BENCH_WARMUP        3
 
@@ -51,6 +62,7 @@
 typedef struct BenchOpts {
     int samples;        /* latency samples per series */
     int read_ms;        /* duration of each read-side cost run */
+    long long pairs;    /* -c: only run that many read-side pairs; or -1 */
 } BenchOpts;
 
 static inline int64_t bench_now_ns(void)
@@ -63,7 +75,8 @@ static inline int64_t bench_now_ns(void)
 
 static inline void bench_usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [-n SAMPLES] [-t READ_MS]\n", argv0);
+    fprintf(stderr, "usage: %s [-n SAMPLES] [-t READ_MS] | -c PAIRS\n",
+            argv0);
     exit(2);
 }
 
@@ -73,13 +86,20 @@ static inline void bench_parse_opts(BenchOpts *o, int argc, char **argv)
 
     o->samples = 200;
     o->read_ms = 300;
-    while ((c = getopt(argc, argv, "n:t:h")) != -1) {
+    o->pairs = -1;
+    while ((c = getopt(argc, argv, "n:t:c:h")) != -1) {
         switch (c) {
         case 'n':
             o->samples = atoi(optarg);
             break;
         case 't':
             o->read_ms = atoi(optarg);
+            break;
+        case 'c':
+            o->pairs = atoll(optarg);
+            if (o->pairs < 0) {
+                bench_usage(argv[0]);
+            }
             break;
         default:
             bench_usage(argv[0]);

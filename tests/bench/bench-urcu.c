@@ -32,6 +32,7 @@ typedef struct Reader {
     pthread_t thread;
     uint64_t count;
     int64_t elapsed;
+    int64_t best;
     unsigned long sink;
     int64_t deadline_ms;
 } __attribute__((aligned(64))) Reader;
@@ -42,21 +43,41 @@ static bool readers_go;
 static bool readers_stop;
 static bool readers_long_cs;
 
-/* Cost of a read-side critical section pair: run until the deadline. */
-static uint64_t read_pairs(int64_t deadline)
+/*
+ * Cost of a read-side critical section pair: run until the deadline.
+ * *best gets the time of the fastest window of BENCH_READ_WINDOW pairs.
+ */
+static uint64_t read_pairs(int64_t deadline, int64_t *best)
 {
+    int64_t t0 = bench_now_ns(), t1;
     uint64_t n = 0;
     int i;
 
+    *best = INT64_MAX;
     do {
-        for (i = 0; i < 4096; i++) {
+        for (i = 0; i < BENCH_READ_WINDOW; i++) {
             rcu_read_lock();
             cmm_barrier();
             rcu_read_unlock();
         }
-        n += 4096;
-    } while (bench_now_ns() < deadline);
+        n += BENCH_READ_WINDOW;
+        t1 = bench_now_ns();
+        if (t1 - t0 < *best) {
+            *best = t1 - t0;
+        }
+        t0 = t1;
+    } while (t1 < deadline);
     return n;
+}
+
+/* -c: exactly @n pairs and nothing else, for instruction counts. */
+static void __attribute__((noinline)) read_pairs_count(long long n)
+{
+    while (n-- > 0) {
+        rcu_read_lock();
+        cmm_barrier();
+        rcu_read_unlock();
+    }
 }
 
 static void wait_for_go(void)
@@ -75,7 +96,7 @@ static void *pair_thread(void *opaque)
     rcu_register_thread();
     wait_for_go();
     t0 = bench_now_ns();
-    r->count = read_pairs(t0 + r->deadline_ms * 1000000);
+    r->count = read_pairs(t0 + r->deadline_ms * 1000000, &r->best);
     r->elapsed = bench_now_ns() - t0;
     rcu_unregister_thread();
     return NULL;
@@ -89,25 +110,31 @@ static void thread_start(Reader *r, void *(*fn)(void *))
     }
 }
 
-/* ns per rcu_read_lock()/rcu_read_unlock() pair in each of @n threads. */
-static double read_cost(int n, int ms)
+/*
+ * ns per rcu_read_lock()/rcu_read_unlock() pair in each of @n threads:
+ * the mean over the whole run, and in *best the mean of each thread's
+ * fastest window.
+ */
+static double read_cost(int n, int ms, double *best)
 {
-    int64_t t0, t1;
+    int64_t t0, t1, win;
     uint64_t total;
     double sum = 0;
     int i;
 
     if (n == 1) {
         /* main() registered the main thread. */
-        read_pairs(bench_now_ns() + 20 * 1000000);    /* warm-up */
+        read_pairs(bench_now_ns() + 20 * 1000000, &win);    /* warm-up */
         t0 = bench_now_ns();
-        total = read_pairs(t0 + ms * 1000000LL);
+        total = read_pairs(t0 + ms * 1000000LL, &win);
         t1 = bench_now_ns();
+        *best = (double)win / BENCH_READ_WINDOW;
         return (double)(t1 - t0) / total;
     }
 
     CMM_STORE_SHARED(readers_ready, 0);
     CMM_STORE_SHARED(readers_go, false);
+    *best = 0;
     for (i = 0; i < n; i++) {
         readers[i].deadline_ms = ms;
         thread_start(&readers[i], pair_thread);
@@ -119,6 +146,7 @@ static double read_cost(int n, int ms)
     for (i = 0; i < n; i++) {
         pthread_join(readers[i].thread, NULL);
         sum += (double)readers[i].elapsed / readers[i].count;
+        *best += (double)readers[i].best / BENCH_READ_WINDOW / n;
     }
     return sum / n;
 }
@@ -274,6 +302,7 @@ int main(int argc, char **argv)
 {
     BenchOpts o;
     int64_t *v;
+    double best;
 
     bench_parse_opts(&o, argc, argv);
     v = calloc(o.samples, sizeof(*v));
@@ -282,13 +311,19 @@ int main(int argc, char **argv)
     }
     sem_init(&probe_done, 0, 0);
     rcu_register_thread();
+    if (o.pairs >= 0) {
+        read_pairs_count(o.pairs);
+        return 0;
+    }
 
     printf("# %s membarrier %d\n", PREFIX, urcu_memb_has_sys_membarrier);
     printf("# %s samples %d read_ms %d load_threads %d\n", PREFIX,
            o.samples, o.read_ms, BENCH_LOAD_THREADS);
 
-    bench_report(PREFIX, "read_ns_1t", read_cost(1, o.read_ms));
-    bench_report(PREFIX, "read_ns_2t", read_cost(2, o.read_ms));
+    bench_report(PREFIX, "read_ns_1t", read_cost(1, o.read_ms, &best));
+    bench_report(PREFIX, "read_ns_1t_best", best);
+    bench_report(PREFIX, "read_ns_2t", read_cost(2, o.read_ms, &best));
+    bench_report(PREFIX, "read_ns_2t_best", best);
 
     sync_series(v, o.samples);
     bench_report_lat(PREFIX, "sync_idle", v, o.samples);
