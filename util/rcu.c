@@ -386,7 +386,7 @@ void rcu_unregister_thread(void)
 {
     struct rcu_reader_data *reader = get_ptr_rcu_reader();
 
-    assert(reader->depth == 0 &&
+    assert(reader->ctr == 0 &&
            "rcu_unregister_thread inside rcu_read_lock");
     qemu_mutex_lock(&rcu_registry_lock);
     QLIST_REMOVE(reader, node);

@@ -36,11 +36,19 @@ extern unsigned long rcu_gp_ctr;
 extern QemuEvent rcu_gp_event;
 
 struct rcu_reader_data {
-    /* Read by the writer, written by the reader. */
+    /*
+     * Read by the writer, written by the reader: 0 outside critical
+     * sections, else the rcu_gp_ctr of when the outermost one began
+     * (never 0: bit 0 of rcu_gp_ctr is always set).
+     */
     unsigned long ctr;
     bool waiting;
 
-    /* Private to the reader: nesting depth of rcu_read_lock(). */
+    /*
+     * Private to the reader: how many rcu_read_lock() calls are nested
+     * inside the outermost one.  ctr != 0 marks the outermost one, so
+     * that entering and leaving it store to ctr alone.
+     */
     unsigned depth;
 
     /* Registry link, protected by rcu_registry_lock in util/rcu.c. */
@@ -58,17 +66,27 @@ struct rcu_reader_data {
 
 QEMU_DECLARE_CO_TLS(struct rcu_reader_data, rcu_reader)
 
+/*
+ * The read side is inline and runs around every memory access of a vCPU,
+ * so it is kept to the minimum: it reaches rcu_reader_data through
+ * get_seg_ptr_rcu_reader(), the cheapest coroutine-safe access (see
+ * qemu/coroutine-tls.h), and a lock/unlock pair stores twice, to ctr.
+ * docs/devel/benchmarks.md measures it against liburcu.
+ */
 static inline void rcu_read_lock(void)
 {
-    struct rcu_reader_data *p_rcu_reader = get_ptr_rcu_reader();
+    struct rcu_reader_data QEMU_CO_TLS_SEG *p_rcu_reader =
+        get_seg_ptr_rcu_reader();
     unsigned long ctr;
 
-    if (p_rcu_reader->depth++ > 0) {
+    /* Only this thread writes ctr: no atomic access needed to read it. */
+    if (unlikely(p_rcu_reader->ctr != 0)) {
+        p_rcu_reader->depth++;
         return;
     }
 
     ctr = qatomic_read(&rcu_gp_ctr);
-    qatomic_set(&p_rcu_reader->ctr, ctr);
+    qatomic_set_seg(&p_rcu_reader->ctr, ctr);
 
     /*
      * Publish ctr before loading any RCU-protected pointer, so the writer
@@ -80,19 +98,21 @@ static inline void rcu_read_lock(void)
 
 static inline void rcu_read_unlock(void)
 {
-    struct rcu_reader_data *p_rcu_reader = get_ptr_rcu_reader();
+    struct rcu_reader_data QEMU_CO_TLS_SEG *p_rcu_reader =
+        get_seg_ptr_rcu_reader();
 
-    /* An unbalanced rcu_read_unlock() is a bug in the caller. */
-    assert(p_rcu_reader->depth != 0 && "rcu_read_unlock without lock");
-    if (--p_rcu_reader->depth > 0) {
+    if (unlikely(p_rcu_reader->depth != 0)) {
+        p_rcu_reader->depth--;
         return;
     }
+    /* An unbalanced rcu_read_unlock() is a bug in the caller. */
+    assert(p_rcu_reader->ctr != 0 && "rcu_read_unlock without lock");
 
     /*
      * The critical section's accesses happen before the writer can see
      * ctr == 0 and free what they touched.
      */
-    qatomic_store_release(&p_rcu_reader->ctr, 0);
+    qatomic_store_release_seg(&p_rcu_reader->ctr, 0);
 
     /*
      * Clear ctr before reading waiting: either the writer sees ctr == 0 or
@@ -100,8 +120,8 @@ static inline void rcu_read_unlock(void)
      * wait_for_readers().
      */
     smp_mb_placeholder();
-    if (unlikely(qatomic_read(&p_rcu_reader->waiting))) {
-        qatomic_set(&p_rcu_reader->waiting, false);
+    if (unlikely(qatomic_read_seg(&p_rcu_reader->waiting))) {
+        qatomic_set_seg(&p_rcu_reader->waiting, false);
         qemu_event_set(&rcu_gp_event);
     }
 }
