@@ -24,7 +24,9 @@
 #include "exec/address-spaces.h"
 #include "exec/ioport.h"
 #include "hw/qdev-core.h"
+#include "system/cpus.h"
 #include "system/qtest.h"
+#include "system/runstate.h"
 
 #define MAX_IRQ 256
 
@@ -317,6 +319,48 @@ static void qtest_cmd_in(char **words, unsigned size)
     qtest_send("OK 0x%04x", value);
 }
 
+/*
+ * How many timer deadlines one clock_step or clock_set stops at.  Each
+ * stop runs the timers that expire there, in order and at their time;
+ * past this many the clock jumps to the target, and the timers that are
+ * overdue run there once (the PIT catches up rather than replaying
+ * every period).  Without a bound a step of years, with the PIT at
+ * 18.2 Hz, stopped billions of times and ignored SIGTERM for hours.
+ */
+#define QTEST_CLOCK_MAX_STOPS   100000
+
+/*
+ * Move the virtual clock to @dest (in the future), stopping at deadlines
+ * on the way as long as the bound allows and no shutdown (SIGTERM) is
+ * pending.
+ */
+static void qtest_clock_warp(int64_t dest)
+{
+    int64_t clock = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    unsigned stops = 0;
+
+    while (clock < dest && stops++ < QTEST_CLOCK_MAX_STOPS &&
+           !qemu_shutdown_requested_get()) {
+        int64_t deadline = qemu_clock_deadline_ns_all(QEMU_CLOCK_VIRTUAL,
+                                                      QEMU_TIMER_ATTR_ALL);
+
+        if (deadline < 0) {
+            break;
+        }
+        if (deadline == 0) {
+            qemu_clock_run_timers(QEMU_CLOCK_VIRTUAL);
+        } else {
+            qemu_clock_advance_virtual_time(deadline < dest - clock
+                                            ? clock + deadline : dest);
+        }
+        clock = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    }
+    if (clock < dest) {
+        cpus_set_virtual_clock(dest);
+        qemu_clock_run_timers(QEMU_CLOCK_VIRTUAL);
+    }
+}
+
 static void qtest_cmd_clock_step(char **words)
 {
     int64_t old = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
@@ -342,7 +386,7 @@ static void qtest_cmd_clock_step(char **words)
             return;
         }
     }
-    qemu_clock_advance_virtual_time(old + ns);
+    qtest_clock_warp(old + ns);
     now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     if (now == old) {
         /*
@@ -365,7 +409,7 @@ static void qtest_cmd_clock_set(char **words)
     }
     /* Guest time never goes back. */
     if (ns > qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL)) {
-        qemu_clock_advance_virtual_time(ns);
+        qtest_clock_warp(ns);
     }
     now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     qtest_send("%s %" PRIi64, now == ns ? "OK" : "FAIL", now);

@@ -73,6 +73,11 @@ void qemu_system_shutdown_request(ShutdownCause reason)
     qemu_notify_event();
 }
 
+ShutdownCause qemu_shutdown_requested_get(void)
+{
+    return qatomic_read(&shutdown_requested);
+}
+
 void qemu_system_reset_request(ShutdownCause reason)
 {
     qatomic_set(&reset_requested, reason);

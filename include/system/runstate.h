@@ -37,6 +37,8 @@ void vm_start(void);
 void vm_stop(RunState state);
 
 void qemu_system_shutdown_request(ShutdownCause reason);
+/* The pending shutdown request (a signal, quit...), or NONE. */
+ShutdownCause qemu_shutdown_requested_get(void);
 void qemu_system_reset_request(ShutdownCause reason);
 /* From a signal handler: async-signal-safe. */
 void qemu_system_killed(int signal, pid_t pid);

@@ -544,6 +544,49 @@ static void test_clock_step_none(void)
 }
 
 /* Counter latch (0x43 <- channel << 6) and a two-byte read of the count. */
+/*
+ * Huge steps with the PIT running (mode 2, about 10 ms per period): the
+ * clock gets there at once rather than through every period, the PIT
+ * keeps its phase (the next deadline is within one period and its count
+ * is right), and the emulator goes on answering and quits on SIGTERM.
+ */
+static void test_clock_huge(void)
+{
+    const int64_t period = PIT_COUNT * 1000000000LL / PIT_HZ + 1;
+    QTestState *s = clock_start();
+    int64_t t0, t1;
+
+    if (!s) {
+        return;
+    }
+    qtest_outb(s, 0x43, 0x34);
+    qtest_outb(s, 0x40, PIT_COUNT & 0xff);
+    qtest_outb(s, 0x40, PIT_COUNT >> 8);
+    t0 = qtest_clock_step(s, 1);
+
+    /* About 31 years: 10^11 periods. */
+    g_assert_cmpint(qtest_clock_step(s, 1000000000000000000LL), ==,
+                    t0 + 1000000000000000000LL);
+    t1 = qtest_clock_step_next(s);
+    g_assert_cmpint(t1, >, t0 + 1000000000000000000LL);
+    g_assert_cmpint(t1, <=, t0 + 1000000000000000000LL + period);
+
+    /* To the end of time: nothing can be armed there any more. */
+    assert_cmd(s, "clock_set 9223372036854775807",
+               "OK 9223372036854775807");
+    assert_cmd(s, "clock_step", "FAIL no timer pending on the virtual clock");
+    assert_cmd(s, "clock_step 1", "ERR step '1' overflows the clock");
+    qtest_writel(s, 0x1000, 0xfeedf00d);
+    g_assert_cmphex(qtest_readl(s, 0x1000), ==, 0xfeedf00d);
+    qtest_quit(s);
+
+    /* The same from a fresh start, in one step. */
+    s = clock_start();
+    assert_cmd(s, "clock_step 9223372036854775807",
+               "OK 9223372036854775807");
+    qtest_quit(s);
+}
+
 static uint16_t pit_latch_read(QTestState *s, int channel)
 {
     uint8_t lo, hi;
@@ -766,6 +809,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/qtest/clock/set", test_clock_set);
     g_test_add_func("/x86_64/qtest/clock/step-next", test_clock_step_next);
     g_test_add_func("/x86_64/qtest/clock/step-none", test_clock_step_none);
+    g_test_add_func("/x86_64/qtest/clock/huge", test_clock_huge);
     g_test_add_func("/x86_64/qtest/pit/readback", test_pit_readback);
     g_test_add_func("/x86_64/qtest/pit/count", test_pit_count);
     g_test_add_func("/x86_64/qtest/pit/irq", test_pit_irq);
