@@ -167,11 +167,29 @@ static const char *json_parse_error_text(const char *msg)
     return p ? p + strlen("Parse error: ") : msg;
 }
 
+/*
+ * json-glib keeps the last of duplicate keys; QEMU refuses the request.
+ * After each member, an object that did not grow had the key already.
+ */
+static void monitor_qmp_member(JsonParser *parser, JsonObject *object,
+                               const char *member_name, gpointer opaque)
+{
+    GHashTable *members = opaque;
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(members, object)) + 1;
+
+    g_hash_table_insert(members, object, GUINT_TO_POINTER(n));
+    if (n > json_object_get_size(object)) {
+        g_object_set_data(G_OBJECT(parser), "qmp-duplicate-key",
+                          GINT_TO_POINTER(1));
+    }
+}
+
 static void monitor_qmp_handle(void *opaque, const char *json, size_t len,
                                const char *error)
 {
     MonitorQMP *mon = opaque;
     g_autoptr(JsonParser) parser = NULL;
+    g_autoptr(GHashTable) members = NULL;
     g_autoptr(GError) gerr = NULL;
     g_autofree char *desc = NULL;
     JsonObject *rsp;
@@ -181,12 +199,20 @@ static void monitor_qmp_handle(void *opaque, const char *json, size_t len,
         goto send;
     }
     parser = json_parser_new();
+    members = g_hash_table_new(NULL, NULL);
+    g_signal_connect(parser, "object-member",
+                     G_CALLBACK(monitor_qmp_member), members);
     if (!json_parser_load_from_data(parser, json, len, &gerr) ||
         !json_parser_get_root(parser)) {
         desc = g_strdup_printf("JSON parse error, %s",
                                gerr ? json_parse_error_text(gerr->message)
                                     : "expecting value");
         rsp = qmp_error_response(QMP_ERROR_CLASS_GENERIC, desc);
+        goto send;
+    }
+    if (g_object_get_data(G_OBJECT(parser), "qmp-duplicate-key")) {
+        rsp = qmp_error_response(QMP_ERROR_CLASS_GENERIC,
+                                 "JSON parse error, duplicate key");
         goto send;
     }
 

@@ -129,6 +129,15 @@ static void test_bad_input(void)
     rsp = qtest_qmp_receive(s);
     qmp_expect_error_and_unref(rsp, "GenericError");
 
+    /* A duplicate key is refused, not "the last one wins" (quit). */
+    qtest_qmp_send_raw(s, "{ \"execute\": \"query-status\", "
+                       "\"execute\": \"quit\" }\n");
+    rsp = qtest_qmp_receive(s);
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_object_get_object_member(rsp, "error"), "desc"),
+                    ==, "JSON parse error, duplicate key");
+    qmp_expect_error_and_unref(rsp, "GenericError");
+
     assert_query_status(s);
     qtest_quit(s);
 }

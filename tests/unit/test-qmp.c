@@ -493,6 +493,18 @@ static void test_bad_json(void)
     client_send_len(&c, "{\"execute\": \"a\0b\"}", 18);
     assert_generic_error_prefix(client_recv(&c), "JSON parse error, ");
 
+    /* Duplicate keys, at any depth: QEMU's error, nothing runs. */
+    assert_cmd_error(&c, "{\"execute\": \"test-event\", "
+                     "\"execute\": \"test-echo\"}", "GenericError",
+                     "JSON parse error, duplicate key");
+    assert_cmd_error(&c, "{\"execute\": \"test-echo\", \"arguments\": "
+                     "{\"a\": {\"b\": 1, \"c\": 2, \"b\": 3}}}", "GenericError",
+                     "JSON parse error, duplicate key");
+    /* The same key in two objects is fine. */
+    assert_reply_raw(&c, "{\"execute\": \"test-echo\", \"arguments\": "
+                     "{\"a\": {\"k\": 1}, \"b\": {\"k\": 2}}}",
+                     "{\"return\": {\"a\": {\"k\": 1}, \"b\": {\"k\": 2}}}");
+
     /* Too deep: one error, and the rest of the value is skipped. */
     assert_cmd_error(&c, deep, "GenericError",
                      "JSON nesting depth limit exceeded");
