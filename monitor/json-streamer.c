@@ -26,9 +26,18 @@
 #include "qemu/osdep.h"
 #include "json-streamer.h"
 
-/* QEMU's limits: beyond them the value is dropped with an error. */
+/*
+ * QEMU's limits: beyond them the value is dropped with an error.  The
+ * size applies to the whole request here (QEMU's is per token); the
+ * token count bounds what the parser builds from it: json-glib takes
+ * about 45 bytes of memory per token.
+ */
 #define MAX_TOKEN_SIZE (64 * 1024 * 1024)
+#define MAX_TOKEN_COUNT (2 * 1024 * 1024)
 #define MAX_NESTING (1 << 10)
+
+/* A buffer grown past this is given back after its value. */
+#define BUF_KEEP_SIZE (64 * 1024)
 
 void json_streamer_init(JSONStreamer *s, JSONStreamerEmit *emit,
                         void *opaque)
@@ -41,9 +50,16 @@ void json_streamer_init(JSONStreamer *s, JSONStreamerEmit *emit,
 
 void json_streamer_reset(JSONStreamer *s)
 {
-    g_string_truncate(s->buf, 0);
+    if (s->buf->allocated_len > BUF_KEEP_SIZE) {
+        g_string_free(s->buf, TRUE);
+        s->buf = g_string_new(NULL);
+    } else {
+        g_string_truncate(s->buf, 0);
+    }
     s->state = JSON_STREAMER_TOP;
     s->depth = 0;
+    s->tokens = 0;
+    s->in_word = false;
     s->discard = false;
 }
 
@@ -97,6 +113,14 @@ static void json_streamer_append_c(JSONStreamer *s, char c)
     json_streamer_append_len(s, &c, 1);
 }
 
+/* One more token in the value: a bracket, ':', ',', string or word. */
+static void json_streamer_token(JSONStreamer *s)
+{
+    if (++s->tokens > MAX_TOKEN_COUNT && !s->discard) {
+        json_streamer_error(s, "JSON token count limit exceeded", true);
+    }
+}
+
 /* A string or value just closed: at depth 0 the value is complete. */
 static void json_streamer_value_end(JSONStreamer *s)
 {
@@ -142,6 +166,15 @@ static void json_streamer_byte(JSONStreamer *s, char c)
         s->state = JSON_STREAMER_VALUE;
         /* fall through */
     case JSON_STREAMER_VALUE:
+        if (json_is_delimiter(c)) {
+            s->in_word = false;
+            if (!g_ascii_isspace(c)) {
+                json_streamer_token(s);
+            }
+        } else if (!s->in_word) {
+            s->in_word = true;
+            json_streamer_token(s);
+        }
         if (c == '{' || c == '[') {
             if (++s->depth > MAX_NESTING && !s->discard) {
                 json_streamer_error(s, "JSON nesting depth limit exceeded",

@@ -31,6 +31,8 @@ typedef struct JSONStreamer {
     GString *buf;       /* the value so far, as plain JSON */
     JSONStreamerState state;
     int depth;          /* of unclosed '{' and '[' */
+    size_t tokens;      /* in the value so far (strings, numbers, ...) */
+    bool in_word;       /* in a number or keyword inside the value */
     bool discard;       /* skipping the rest of an oversized value */
 } JSONStreamer;
 

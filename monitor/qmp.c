@@ -26,6 +26,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <malloc.h>
 #include "qapi/error.h"
 #include "qapi/qmp-event.h"
 #include "qemu/keyval.h"
@@ -184,10 +185,9 @@ static void monitor_qmp_member(JsonParser *parser, JsonObject *object,
     }
 }
 
-static void monitor_qmp_handle(void *opaque, const char *json, size_t len,
-                               const char *error)
+static void monitor_qmp_handle_one(MonitorQMP *mon, const char *json,
+                                   size_t len, const char *error)
 {
-    MonitorQMP *mon = opaque;
     g_autoptr(JsonParser) parser = NULL;
     g_autoptr(GHashTable) members = NULL;
     g_autoptr(GError) gerr = NULL;
@@ -235,6 +235,23 @@ static void monitor_qmp_handle(void *opaque, const char *json, size_t len,
 send:
     monitor_qmp_send(mon, rsp);
     json_object_unref(rsp);
+}
+
+/* The requests' sizes at which their memory is handed back at once. */
+#define QMP_TRIM_SIZE (1024 * 1024)
+
+static void monitor_qmp_handle(void *opaque, const char *json, size_t len,
+                               const char *error)
+{
+    monitor_qmp_handle_one(opaque, json, len, error);
+    /*
+     * A big request leaves the heap full of the parser's small, freed
+     * nodes that malloc keeps; give them back rather than keep hundreds
+     * of MiB for the rest of the run.
+     */
+    if (len >= QMP_TRIM_SIZE) {
+        malloc_trim(0);
+    }
 }
 
 static void monitor_qmp_greet(MonitorQMP *mon)

@@ -156,6 +156,23 @@ static void client_send(TestClient *c, const char *text)
     client_send_len(c, text, strlen(text));
 }
 
+/* More than the socket takes at once: let the monitor read in between. */
+static void client_send_big(TestClient *c, const char *buf, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = write(c->fd, buf + done, len - done);
+
+        if (n < 0) {
+            g_assert_cmpint(errno, ==, EAGAIN);
+            main_loop_wait(false);
+        } else {
+            done += n;
+        }
+    }
+}
+
 /* Move what the monitor wrote into c->rx; false if nothing was there. */
 static bool client_fill(TestClient *c)
 {
@@ -515,6 +532,33 @@ static void test_bad_json(void)
     client_stop(&c);
 }
 
+/*
+ * QEMU's token count limit (2^21) bounds what the parser builds: one
+ * error as soon as it is passed, the rest of the value skipped, and the
+ * session goes on.  2n + 13 tokens with n numbers: one too many here.
+ */
+static void test_token_limit(void)
+{
+    const size_t n = 1048570;
+    GString *req = g_string_new("{\"execute\": \"test-echo\", "
+                                "\"arguments\": {\"a\": [1");
+    size_t i;
+    TestClient c;
+
+    for (i = 1; i < n; i++) {
+        g_string_append(req, ",1");
+    }
+    g_string_append(req, "]}}");
+    client_start_negotiated(&c, "tokens");
+    client_send_big(&c, req->str, req->len);
+    assert_error(client_recv(&c), "GenericError",
+                 "JSON token count limit exceeded");
+    assert_reply_raw(&c, "{\"execute\": \"test-echo\"}", "{\"return\": {}}");
+    client_expect_silence(&c);
+    client_stop(&c);
+    g_string_free(req, TRUE);
+}
+
 /* A request one byte per write, each followed by a main loop iteration. */
 static void test_split_writes(void)
 {
@@ -834,6 +878,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/id", test_id);
     g_test_add_func("/qmp/bad-requests", test_bad_requests);
     g_test_add_func("/qmp/bad-json", test_bad_json);
+    g_test_add_func("/qmp/token-limit", test_token_limit);
     g_test_add_func("/qmp/split-writes", test_split_writes);
     g_test_add_func("/qmp/merged-writes", test_merged_writes);
     g_test_add_func("/qmp/strings", test_strings);
