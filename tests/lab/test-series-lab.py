@@ -33,6 +33,7 @@ ENV.pop("QTEST_QEMU_BINARY", None)
 
 # stall.txt: the fake bench's answer, "UNMAP_NS GRACE_PERIODS FORCED".
 FILES = {
+    "configure": "# a new configure makes the lab configure again\n",
     "stall.txt": "20000000 2 0\n",
     "lines.txt": "".join("%d\n" % i for i in range(1, 11)),
     "build.sh": """\
@@ -137,6 +138,7 @@ def setup():
     series("hangbuild", [("HANGBUILD", "x\n")])
     series("testfail", [("FAILTEST", "test-b\n")])
     series("hang", [("HANG", "x\n")])
+    series("newconf", [("configure", "# changed\n")])
     for name in ("BENCH77", "BENCHFAIL", "BADJSON", "NOSUMMARY"):
         series(name.lower(), [(name, "x\n")])
     # An mbox as b4 gives it: the good series, last patch first.
@@ -369,6 +371,15 @@ def test_reuse():
     with open(os.path.join(TMP, "out", "trees", "good",
                            "configure.log")) as f:
         assert_eq(f.read(), "configured\n")
+    # The same tree with a changed configure script is configured again.
+    sh("mkdir -p next/good && cp mails/good/* mails/newconf/* next/good/"
+       " && mv next/good/0001-newconf* next/good/0003-newconf.patch", TMP)
+    rc, out = lab("-n", "1", "--rounds", "1", *(HOOKS + ["next/good"]))
+    assert_eq(rc, 0)
+    assert_in("good: configure ok", out)
+    with open(os.path.join(TMP, "out", "trees", "good",
+                           "configure.log")) as f:
+        assert_eq(f.read(), "configured\nconfigured\n")
 
 
 def test_png():
