@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/log.h"
+#include "trace/control.h"
 
 int qemu_loglevel;
 /* NULL: stderr.  Written from any thread; set at start-up only. */
@@ -80,6 +81,14 @@ int qemu_str_to_log_mask(const char *str)
     for (i = 0; parts[i]; i++) {
         bool found = false;
 
+        if (g_str_has_prefix(parts[i], "trace:")) {
+            /* As QEMU: -d trace:PATTERN is -trace PATTERN. */
+            if (!trace_enable_events(parts[i] + strlen("trace:"))) {
+                return 0;
+            }
+            mask |= LOG_TRACE;
+            continue;
+        }
         if (!strcmp(parts[i], "all")) {
             for (j = 0; j < ARRAY_SIZE(qemu_log_items); j++) {
                 mask |= qemu_log_items[j].mask;
@@ -108,6 +117,8 @@ void qemu_print_log_usage(FILE *f)
         fprintf(f, "%-15s %s\n", qemu_log_items[i].name,
                 qemu_log_items[i].help);
     }
+    fprintf(f, "trace:PATTERN   enable trace events\n\n"
+            "Use \"-d trace:help\" to get a list of trace events.\n");
 }
 
 /*

@@ -27,6 +27,7 @@
 #include "qemu/lockable.h"
 #include "qemu/main-loop.h"
 #include "qemu/sys_membarrier.h"
+#include "trace.h"
 #if defined(CONFIG_MALLOC_TRIM)
 #include <malloc.h>
 #endif
@@ -67,6 +68,42 @@ static inline int rcu_gp_ongoing(unsigned long *ctr)
 
     v = qatomic_read(ctr);
     return v && (v != rcu_gp_ctr);
+}
+
+/*
+ * Trace points (docs/devel/tracing.md).  They take the registry's first
+ * element rather than the list: its type is declared below.  rcu_gp_seq
+ * numbers grace periods.
+ */
+static unsigned int rcu_gp_seq;
+
+static void rcu_trace_gp_start(struct rcu_reader_data *first)
+{
+    unsigned int readers = 0;
+
+    for (; first; first = QLIST_NEXT(first, node)) {
+        readers++;
+    }
+    /* Written under rcu_registry_lock, read by the trace below too. */
+    qatomic_set(&rcu_gp_seq, rcu_gp_seq + 1);
+    trace_rcu_gp_start(rcu_gp_seq, readers);
+}
+
+/*
+ * After a scan: the readers left in the list are still in a critical
+ * section that began before the grace period; "forced" means they were
+ * asked to report when they leave (waiting) instead of being polled.
+ */
+static void rcu_trace_gp_wait(struct rcu_reader_data *first)
+{
+    unsigned int ongoing = 0;
+    bool forced = false;
+
+    for (; first; first = QLIST_NEXT(first, node)) {
+        ongoing++;
+        forced |= qatomic_read(&first->waiting);
+    }
+    trace_rcu_gp_wait(rcu_gp_seq, ongoing, forced);
 }
 
 /* Written by each reader for itself, read by the grace-period writer. */
@@ -131,6 +168,7 @@ static void wait_for_readers(void)
             }
         }
 
+        rcu_trace_gp_wait(QLIST_FIRST(&registry));
         if (QLIST_EMPTY(&registry)) {
             break;
         }
@@ -189,6 +227,7 @@ void synchronize_rcu(void)
 
     QEMU_LOCK_GUARD(&rcu_registry_lock);
     if (!QLIST_EMPTY(&registry)) {
+        rcu_trace_gp_start(QLIST_FIRST(&registry));
         if (sizeof(rcu_gp_ctr) < 8) {
             /*
              * A 32-bit counter could wrap around to a value that a
@@ -308,6 +347,7 @@ static void *call_rcu_thread(void *opaque)
             node->func(node);
         }
         bql_unlock();
+        trace_call_rcu_batch_done(qatomic_read(&rcu_gp_seq));
     }
     abort();
 }

@@ -13,9 +13,12 @@
 #ifndef QEMU_LOG_H
 #define QEMU_LOG_H
 
+typedef struct Error Error;
+
 /* Categories; the values are QEMU's. */
 #define LOG_UNIMP          (1 << 10)   /* unimplemented device features */
 #define LOG_GUEST_ERROR    (1 << 11)   /* the guest did something invalid */
+#define LOG_TRACE          (1 << 15)   /* -d trace:PATTERN was given */
 
 /* The enabled categories; read often, so a plain variable. */
 extern int qemu_loglevel;
