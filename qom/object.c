@@ -827,6 +827,72 @@ ObjectProperty *object_property_add_uint64_ptr(Object *obj,
                                property_get_uint64_ptr, NULL, NULL, v);
 }
 
+/*
+ * Class properties backed by a field at @offset in every instance, for
+ * user-creatable objects set from -object (devices use qdev properties).
+ */
+static char *property_get_uint64_field(Object *obj, ObjectProperty *prop,
+                                       Error **errp)
+{
+    return g_strdup_printf("%" PRIu64,
+                           *(uint64_t *)((char *)obj +
+                                         (uintptr_t)prop->opaque));
+}
+
+static bool property_set_uint64_field(Object *obj, ObjectProperty *prop,
+                                      const char *value, Error **errp)
+{
+    uint64_t v;
+
+    if (qemu_strtou64(value, NULL, 0, &v) < 0) {
+        error_setg(errp, "Parameter '%s' expects a number", prop->name);
+        return false;
+    }
+    *(uint64_t *)((char *)obj + (uintptr_t)prop->opaque) = v;
+    return true;
+}
+
+ObjectProperty *object_class_property_add_uint64_field(ObjectClass *klass,
+                                                       const char *name,
+                                                       size_t offset)
+{
+    return object_class_property_add(klass, name, "uint64",
+                                     property_get_uint64_field,
+                                     property_set_uint64_field, NULL,
+                                     (void *)(uintptr_t)offset);
+}
+
+static char *property_get_bool_field(Object *obj, ObjectProperty *prop,
+                                     Error **errp)
+{
+    return g_strdup(*(bool *)((char *)obj + (uintptr_t)prop->opaque) ?
+                    "on" : "off");
+}
+
+static bool property_set_bool_field(Object *obj, ObjectProperty *prop,
+                                    const char *value, Error **errp)
+{
+    bool v;
+
+    if (!parse_bool(value, &v)) {
+        error_setg(errp, "Parameter '%s' expects 'on' or 'off'",
+                   prop->name);
+        return false;
+    }
+    *(bool *)((char *)obj + (uintptr_t)prop->opaque) = v;
+    return true;
+}
+
+ObjectProperty *object_class_property_add_bool_field(ObjectClass *klass,
+                                                     const char *name,
+                                                     size_t offset)
+{
+    return object_class_property_add(klass, name, "bool",
+                                     property_get_bool_field,
+                                     property_set_bool_field, NULL,
+                                     (void *)(uintptr_t)offset);
+}
+
 /* Composition */
 
 static bool object_property_is_child(ObjectProperty *prop)

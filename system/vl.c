@@ -33,6 +33,8 @@
 #include "system/qtest.h"
 #include "system/runstate.h"
 #include "system/system.h"
+#include "qom/object_interfaces.h"
+#include "trace/control.h"
 
 typedef enum {
     OPT_HELP,
@@ -53,6 +55,8 @@ typedef enum {
     OPT_NO_SHUTDOWN,
     OPT_LOG,
     OPT_LOGFILE,
+    OPT_TRACE,
+    OPT_OBJECT,
 } OptionIndex;
 
 typedef struct OptionDef {
@@ -103,9 +107,18 @@ static const OptionDef options[] = {
     { "no-shutdown", false, OPT_NO_SHUTDOWN,
       "-no-shutdown     stop, rather than exit, on guest shutdown" },
     { "d", true, OPT_LOG,
-      "-d item[,...]    log items (guest_errors, unimp; 'help' for list)" },
-    { "D", true, OPT_LOGFILE,
-      "-D logfile       output log to logfile (default stderr)" },
+      "-d item[,...]    log items (guest_errors, unimp, trace:PATTERN; "
+      "'help' for list)" },
+    { "D", true, OPT_LOGFILE, "-D logfile       output log to logfile "
+      "(default stderr)" },
+    { "trace", true, OPT_TRACE,
+      "-trace [[enable=]<pattern>][,events=<file>][,file=<file>]\n"
+      "                 enable trace events matching <pattern> (-trace "
+      "help lists them)" },
+    { "object", true, OPT_OBJECT,
+      "-object TYPENAME[,PROP1=VALUE1,...]\n"
+      "                 create a new object of type TYPENAME ('help' "
+      "lists them)" },
 };
 
 /* One command-line option with its argument, in command-line order. */
@@ -491,6 +504,15 @@ static void process_help_options(void)
                 qemu_print_log_usage(stdout);
                 exit(0);
             }
+            if (!strcmp(opt->arg, "trace:help")) {
+                trace_list_events(stdout);
+                exit(0);
+            }
+            break;
+        case OPT_OBJECT:
+            if (user_creatable_help(opt->arg)) {
+                exit(0);
+            }
             break;
         default:
             break;
@@ -625,6 +647,11 @@ void qemu_init(int argc, char **argv)
         case OPT_NO_SHUTDOWN:
             no_shutdown = true;
             break;
+        case OPT_TRACE:
+            if (!trace_opt_parse(opt->arg, &err)) {
+                opt_fail(err);
+            }
+            break;
         case OPT_LOG: {
             int mask = qemu_str_to_log_mask(opt->arg);
 
@@ -736,6 +763,21 @@ void qemu_init(int argc, char **argv)
         loc_set_none();
     }
 
+    /* Objects may be referenced by devices, so they come first. */
+    for (i = 0; i < cmd_options->len; i++) {
+        CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
+        g_autofree char *loc = option_location(opt);
+
+        if (opt->def->index != OPT_OBJECT) {
+            continue;
+        }
+        loc_set_str(loc);
+        if (!user_creatable_add_from_str(opt->arg, &err)) {
+            opt_fail(err);
+        }
+    }
+    loc_set_none();
+
     for (i = 0; i < cmd_options->len; i++) {
         CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
         g_autofree char *loc = option_location(opt);
@@ -768,6 +810,7 @@ void qemu_cleanup(int status)
 {
     monitor_cleanup();
     qemu_chr_cleanup();
+    user_creatable_cleanup();
     /*
      * Let RCU callbacks queued so far (old memory maps, finalised
      * regions) run, so that nothing is left half freed at exit.

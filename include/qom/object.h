@@ -266,6 +266,17 @@ ObjectProperty *object_property_add_uint64_ptr(Object *obj,
                                                uint64_t *v);
 
 /*
+ * Class properties ("uint64", "bool") stored in a field at @offset of
+ * every instance; settable as text ("-object TYPE,name=value").
+ */
+ObjectProperty *object_class_property_add_uint64_field(ObjectClass *klass,
+                                                       const char *name,
+                                                       size_t offset);
+ObjectProperty *object_class_property_add_bool_field(ObjectClass *klass,
+                                                     const char *name,
+                                                     size_t offset);
+
+/*
  * Composition.  object_property_add_child() makes @child a child of @obj
  * under @name (a trailing "[*]" picks the first free index) and takes a
  * reference.  object_unparent() removes @obj from its parent: the parent
