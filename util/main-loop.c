@@ -25,8 +25,12 @@
 static QemuMutex bql;
 QEMU_DEFINE_STATIC_CO_TLS(bool, bql_held)
 
+/* The thread that runs main(), and so the main loop. */
+static QemuThread main_thread;
+
 static void __attribute__((__constructor__)) bql_init(void)
 {
+    qemu_thread_get_self(&main_thread);
     qemu_mutex_init(&bql);
 }
 
@@ -50,6 +54,19 @@ void bql_unlock(void)
     assert(get_bql_held() && "bql_unlock: BQL not held by this thread");
     set_bql_held(false);
     qemu_mutex_unlock(&bql);
+}
+
+void qemu_cond_wait_bql(QemuCond *cond)
+{
+    assert(get_bql_held());
+    set_bql_held(false);
+    qemu_cond_wait(cond, &bql);
+    set_bql_held(true);
+}
+
+bool qemu_in_main_thread(void)
+{
+    return qemu_thread_is_self(&main_thread);
 }
 
 static AioContext *qemu_aio_context;

@@ -34,9 +34,11 @@
 #include "qemu/units.h"
 #include "exec/ramblock.h"
 #include "hw/virtio/virtio-gpu.h"
+#include "trace.h"
 
 static void virtio_gpu_cleanup_mapping(VirtIOGPU *g,
                                        struct virtio_gpu_simple_resource *res);
+static void virtio_gpu_reset_bh(void *opaque);
 
 /* Resources */
 
@@ -869,9 +871,16 @@ void virtio_gpu_process_cmdq(VirtIOGPU *g)
             vgc->process_cmd(g, cmd);
         }
 
-        /* Suspended: leave it at the head until the queue resumes. */
+        /*
+         * Suspended: leave it at the head until the queue resumes.  An
+         * unanswered command with the FENCE flag waits for its fence
+         * instead, unless it blocked the renderer: then it is suspended
+         * too (a fenced blob unmap).
+         */
         if (!cmd->finished &&
-            !(cmd->cmd_hdr.flags & VIRTIO_GPU_FLAG_FENCE)) {
+            (g->parent_obj.renderer_blocked ||
+             !(cmd->cmd_hdr.flags & VIRTIO_GPU_FLAG_FENCE))) {
+            trace_virtio_gpu_cmd_suspended(cmd->cmd_hdr.type);
             break;
         }
 
@@ -1030,6 +1039,8 @@ void virtio_gpu_device_realize(DeviceState *qdev, Error **errp)
     g->cursor_vq = virtio_get_queue(vdev, 1);
     g->ctrl_bh = virtio_bh_new_guarded(qdev, virtio_gpu_ctrl_bh, g);
     g->cursor_bh = virtio_bh_new_guarded(qdev, virtio_gpu_cursor_bh, g);
+    g->reset_bh = qemu_bh_new(virtio_gpu_reset_bh, g);
+    qemu_cond_init(&g->reset_cond);
 }
 
 /* Drop queued commands; their buffers go back unanswered (reset). */
@@ -1058,8 +1069,11 @@ static void virtio_gpu_device_unrealize(DeviceState *qdev)
 
     qemu_bh_delete(g->ctrl_bh);
     qemu_bh_delete(g->cursor_bh);
+    qemu_bh_delete(g->reset_bh);
     g->ctrl_bh = NULL;
     g->cursor_bh = NULL;
+    g->reset_bh = NULL;
+    qemu_cond_destroy(&g->reset_cond);
     virtio_gpu_drop_cmdq(g);
     QTAILQ_FOREACH_SAFE(res, &g->reslist, next, tmp) {
         vgc->resource_destroy(g, res);
@@ -1067,9 +1081,9 @@ static void virtio_gpu_device_unrealize(DeviceState *qdev)
     virtio_gpu_base_device_unrealize(qdev);
 }
 
-void virtio_gpu_reset(VirtIODevice *vdev)
+static void virtio_gpu_reset_bh(void *opaque)
 {
-    VirtIOGPU *g = VIRTIO_GPU(vdev);
+    VirtIOGPU *g = opaque;
     VirtIOGPUClass *vgc = VIRTIO_GPU_GET_CLASS(g);
     struct virtio_gpu_simple_resource *res, *tmp;
 
@@ -1077,7 +1091,30 @@ void virtio_gpu_reset(VirtIODevice *vdev)
         vgc->resource_destroy(g, res);
     }
     virtio_gpu_drop_cmdq(g);
-    virtio_gpu_base_reset(VIRTIO_GPU_BASE(vdev));
+    virtio_gpu_base_reset(VIRTIO_GPU_BASE(g));
+    g->reset_finished = true;
+    qemu_cond_broadcast(&g->reset_cond);
+}
+
+/*
+ * Resources may belong to a renderer that lives in the main loop (virgl
+ * and its GL contexts): a reset asked from another thread, a vCPU
+ * writing the status register, runs there and is waited for, with the
+ * BQL released meanwhile, as in QEMU.
+ */
+void virtio_gpu_reset(VirtIODevice *vdev)
+{
+    VirtIOGPU *g = VIRTIO_GPU(vdev);
+
+    if (qemu_in_main_thread()) {
+        virtio_gpu_reset_bh(g);
+        return;
+    }
+    g->reset_finished = false;
+    qemu_bh_schedule(g->reset_bh);
+    while (!g->reset_finished) {
+        qemu_cond_wait_bql(&g->reset_cond);
+    }
 }
 
 static void virtio_gpu_instance_init(Object *obj)

@@ -12,6 +12,7 @@
 #define QEMU_MAIN_LOOP_H
 
 #include "block/aio.h"
+#include "qemu/thread.h"
 
 /**
  * qemu_init_main_loop: initialise clocks, signal handling and the main
@@ -50,6 +51,12 @@ bool bql_locked(void);
 void bql_lock_impl(const char *file, int line);
 void bql_unlock(void);
 #define bql_lock() bql_lock_impl(__FILE__, __LINE__)
+
+/* Wait on @cond with the BQL, which the caller holds, released. */
+void qemu_cond_wait_bql(QemuCond *cond);
+
+/* Is the caller the main thread, the one that runs the main loop? */
+bool qemu_in_main_thread(void);
 
 typedef struct BQLLockAuto BQLLockAuto;
 
