@@ -39,6 +39,9 @@ OBJECT_DECLARE_TYPE(VirtIOGPUBase, VirtIOGPUBaseClass, VIRTIO_GPU_BASE)
 #define TYPE_VIRTIO_GPU "virtio-gpu-device"
 OBJECT_DECLARE_TYPE(VirtIOGPU, VirtIOGPUClass, VIRTIO_GPU)
 
+#define TYPE_VIRTIO_GPU_GL "virtio-gpu-gl-device"
+OBJECT_DECLARE_TYPE(VirtIOGPUGL, VirtIOGPUGLClass, VIRTIO_GPU_GL)
+
 /* Queue sizes (QEMU's for 2D). */
 #define VIRTIO_GPU_CTRL_QUEUE_SIZE      64
 #define VIRTIO_GPU_CURSOR_QUEUE_SIZE    16
@@ -214,6 +217,15 @@ struct VirtIOGPU {
     /* virtio_gpu_process_cmdq() is running (it must not nest). */
     bool processing_cmdq;
     uint32_t inflight;
+
+    /*
+     * A reset asked from another thread (a vCPU) runs in the main loop,
+     * where the renderer lives: reset_bh, then reset_cond (see
+     * virtio_gpu_reset()).
+     */
+    QEMUBH *reset_bh;
+    QemuCond reset_cond;
+    bool reset_finished;
 };
 
 struct VirtIOGPUClass {
@@ -225,6 +237,41 @@ struct VirtIOGPUClass {
     void (*process_cmd)(VirtIOGPU *g, struct virtio_gpu_ctrl_command *cmd);
     void (*resource_destroy)(VirtIOGPU *g,
                              struct virtio_gpu_simple_resource *res);
+};
+
+/* virtio-gpu-gl: the renderer's life cycle (QEMU's states). */
+typedef enum RenderState {
+    RS_START,           /* virglrenderer not initialised yet */
+    RS_INIT_FAILED,
+    RS_INITED,
+    RS_RESET,           /* device reset: virgl_renderer_reset() pending */
+} RenderState;
+
+struct VirtIOGPUGL {
+    struct VirtIOGPU parent_obj;
+
+    RenderState renderer_state;
+
+    /* Polls virglrenderer for finished fences while any are pending. */
+    QEMUTimer *fence_poll;
+    /* Resumes the queue after a blob's memory region was freed. */
+    QEMUBH *cmdq_resume_bh;
+
+    /* Live contexts: ctx_id -> capset id (0: created without one). */
+    GHashTable *contexts;
+    /*
+     * Blobs whose region is leaving the memory map while no command
+     * waits for it (their resource was destroyed by a reset): finished
+     * by cmdq_resume_bh.
+     */
+    unsigned int orphaned_unmaps;
+};
+
+struct VirtIOGPUGLClass {
+    VirtIOGPUClass parent;
+
+    /* TYPE_VIRTIO_GPU's handle_ctrl, which handle_ctrl wraps. */
+    void (*parent_handle_ctrl)(VirtIODevice *vdev, VirtQueue *vq);
 };
 
 /*
@@ -308,5 +355,18 @@ void virtio_gpu_device_realize(DeviceState *qdev, Error **errp);
 void virtio_gpu_reset(VirtIODevice *vdev);
 void virtio_gpu_simple_process_cmd(VirtIOGPU *g,
                                    struct virtio_gpu_ctrl_command *cmd);
+
+/* virtio-gpu-virgl.c */
+bool virtio_gpu_virgl_init(VirtIOGPU *g, Error **errp);
+/* Forget every context and resource (device reset). */
+void virtio_gpu_virgl_reset(VirtIOGPU *g);
+void virtio_gpu_virgl_process_cmd(VirtIOGPU *g,
+                                  struct virtio_gpu_ctrl_command *cmd);
+void virtio_gpu_virgl_resource_destroy(VirtIOGPU *g,
+                                       struct virtio_gpu_simple_resource *res);
+/* Retire finished fences; re-arm the poll timer while any are pending. */
+void virtio_gpu_virgl_fence_poll(VirtIOGPU *g);
+/* Capsets the renderer offers (config space num_capsets). */
+uint32_t virtio_gpu_virgl_get_num_capsets(VirtIOGPU *g);
 
 #endif /* HW_VIRTIO_VIRTIO_GPU_H */
