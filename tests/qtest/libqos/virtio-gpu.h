@@ -88,5 +88,52 @@ uint32_t virtio_gpu_cursor_cmd(QVirtioGPU *gpu, const void *req,
  */
 bool virtio_gpu_find_hostmem(QVirtioGPU *gpu, uint8_t *bar,
                              uint64_t *offset, uint64_t *len);
+/* Its guest-physical address (its BAR mapped); fails without one. */
+uint64_t virtio_gpu_hostmem_addr(QVirtioGPU *gpu, uint64_t *len);
+
+/*
+ * virtio-gpu-gl: the 3D and blob commands, each sent and waited for.
+ * They return the response type (VIRTIO_GPU_RESP_*); requests carry
+ * @ctx_id in their header where the command takes one.
+ */
+void virtio_gpu_hdr_init(struct virtio_gpu_ctrl_hdr *hdr, uint32_t type,
+                         uint32_t ctx_id);
+uint32_t virtio_gpu_ctx_create(QVirtioGPU *gpu, uint32_t ctx_id,
+                               uint32_t context_init, const char *name);
+uint32_t virtio_gpu_ctx_destroy(QVirtioGPU *gpu, uint32_t ctx_id);
+uint32_t virtio_gpu_ctx_attach(QVirtioGPU *gpu, uint32_t ctx_id,
+                               uint32_t resource_id, bool attach);
+/* SUBMIT_3D of @size bytes of command stream. */
+uint32_t virtio_gpu_submit_3d(QVirtioGPU *gpu, uint32_t ctx_id,
+                              const void *cs, size_t size);
+/* A byte buffer (PIPE_BUFFER, R8_UNORM) of @width bytes. */
+uint32_t virtio_gpu_create_3d_buffer(QVirtioGPU *gpu, uint32_t resource_id,
+                                     uint32_t width);
+/* One guest memory entry as the resource's backing. */
+uint32_t virtio_gpu_attach_backing(QVirtioGPU *gpu, uint32_t resource_id,
+                                   uint64_t addr, uint32_t len);
+/* TRANSFER_{TO,FROM}_HOST_3D of bytes [x, x + w) of a buffer. */
+uint32_t virtio_gpu_transfer_3d(QVirtioGPU *gpu, bool to_host,
+                                uint32_t ctx_id, uint32_t resource_id,
+                                uint32_t x, uint32_t w, uint64_t offset);
+uint32_t virtio_gpu_create_blob(QVirtioGPU *gpu, uint32_t ctx_id,
+                                uint32_t resource_id, uint32_t blob_mem,
+                                uint32_t blob_flags, uint64_t blob_id,
+                                uint64_t size);
+/*
+ * A mappable HOST3D blob of @size bytes in context @ctx_id: the virgl
+ * resource is made by SUBMIT_3D first, then exported.  Asserts success.
+ */
+void virtio_gpu_create_host3d_blob(QVirtioGPU *gpu, uint32_t ctx_id,
+                                   uint32_t resource_id, uint64_t blob_id,
+                                   uint32_t size);
+/* MAP_BLOB at @offset of hostmem; *@map_info (may be NULL) on success. */
+uint32_t virtio_gpu_map_blob(QVirtioGPU *gpu, uint32_t resource_id,
+                             uint64_t offset, uint32_t *map_info);
+uint32_t virtio_gpu_unmap_blob(QVirtioGPU *gpu, uint32_t resource_id);
+/* UNMAP_BLOB queued without waiting (see virtio_gpu_wait()). */
+QVirtioGPUCmd virtio_gpu_unmap_blob_submit(QVirtioGPU *gpu,
+                                           uint32_t resource_id, bool kick);
+uint32_t virtio_gpu_resource_unref(QVirtioGPU *gpu, uint32_t resource_id);
 
 #endif /* LIBQOS_VIRTIO_GPU_H */
