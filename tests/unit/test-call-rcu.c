@@ -237,7 +237,15 @@ static void do_test_force_notifier(bool remove_first)
     qemu_thread_join(&reader);
 
     g_assert_cmpint(qatomic_read(&cb.ran), ==, 1);
-    g_assert_cmpint(qatomic_read(&ctl.notified), ==, remove_first ? 0 : 1);
+    /*
+     * Each forced grace period that finds the reader inside notifies it:
+     * the drain may take two (cb and its own callback in two batches).
+     */
+    if (remove_first) {
+        g_assert_cmpint(qatomic_read(&ctl.notified), ==, 0);
+    } else {
+        g_assert_cmpint(qatomic_read(&ctl.notified), >=, 1);
+    }
     qemu_event_destroy(&ctl.inside);
     qemu_event_destroy(&ctl.leave);
 }
