@@ -4,8 +4,11 @@
 # Driver for the RCU benchmarks: runs bench-rcu (QEMU's RCU) and, if
 # given, bench-urcu (liburcu), one after the other, and prints one table
 # "metric | qemu | liburcu | ratio" (ratio = qemu / liburcu).  Each binary
-# prints "PREFIX METRIC VALUE" lines; '#' lines are comments.
-# Registered by tests/bench/meson.build as the "rcu" benchmark.
+# prints "PREFIX METRIC VALUE" lines; '#' lines are comments.  A column
+# with a run during which other processes used more than BUSY_SHARE of a
+# CPU is marked '*' (as tests/bench/bench-load.h does for the C
+# benchmarks).  Registered by tests/bench/meson.build as the "rcu"
+# benchmark.
 
 import argparse
 import os
@@ -13,6 +16,9 @@ import statistics
 import subprocess
 import sys
 import time
+
+# Same threshold as BENCH_LOAD_BUSY_SHARE in bench-load.h.
+BUSY_SHARE = 0.05
 
 
 def busy_cpu_seconds():
@@ -56,12 +62,15 @@ def run(exe, extra):
             sys.exit("%s: malformed line %r" % (exe, line))
         figures[fields[1]] = float(fields[2])
     note = ""
+    busy = False
     if host0 is not None:
         # Other processes competing for the CPUs make the figures noisy.
         others = max(0.0, (host1 - host0) - (own1 - own0))
-        note = ", other processes used %.1f CPU-s" % others
+        busy = elapsed > 0 and others / elapsed > BUSY_SHARE
+        note = ", other processes used %.1f CPU-s%s" % (
+            others, " (under load)" if busy else "")
     comments.append("# %s ran in %.1f s%s" % (exe, elapsed, note))
-    return figures, comments
+    return figures, comments, busy
 
 
 def median(runs):
@@ -71,10 +80,11 @@ def median(runs):
     return out
 
 
-def fmt(value):
+def fmt(value, busy):
     if value is None:
         return "-"
-    return "%.2f" % value if value < 100 else "%.0f" % value
+    text = "%.2f" % value if value < 100 else "%.0f" % value
+    return text + ("*" if busy else "")
 
 
 def main():
@@ -98,13 +108,16 @@ def main():
         extra += ["-t", str(args.read_ms)]
 
     qemu_runs, urcu_runs, comments = [], [], []
+    qemu_busy = urcu_busy = False
     for _ in range(args.runs):
-        figures, more = run(args.qemu_exe, extra)
+        figures, more, busy = run(args.qemu_exe, extra)
         qemu_runs.append(figures)
+        qemu_busy |= busy
         comments += more
         if args.urcu_exe:
-            figures, more = run(args.urcu_exe, extra)
+            figures, more, busy = run(args.urcu_exe, extra)
             urcu_runs.append(figures)
+            urcu_busy |= busy
             comments += more
     if not args.urcu_exe:
         comments.append("# liburcu not found: no bench-urcu")
@@ -124,7 +137,7 @@ def main():
         ratio = "-"
         if q is not None and u:
             ratio = "%.3g" % (q / u)
-        rows.append((name, fmt(q), fmt(u), ratio))
+        rows.append((name, fmt(q, qemu_busy), fmt(u, urcu_busy), ratio))
 
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for i, row in enumerate(rows):
@@ -133,6 +146,9 @@ def main():
         print("| " + " | ".join(cells) + " |")
         if i == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    if qemu_busy or urcu_busy:
+        print("# *: measured under load: other processes used more than "
+              "%.0f%% of a CPU during a run" % (BUSY_SHARE * 100))
     return 0
 
 

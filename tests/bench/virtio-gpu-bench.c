@@ -18,13 +18,16 @@
  * read, is the floor they sit on.  Completion is polled without sleeping
  * (each poll is itself a qtest round trip, which also lets the emulator's
  * main loop run), so both emulators are measured alike whether or not
- * they have the qtest accelerator.
+ * they have the qtest accelerator.  Each run reports how much CPU time
+ * other processes took meanwhile; the figures of an emulator with a
+ * loaded run are marked '*' in the table.
  */
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "../qtest/libqtest.h"
 #include "../qtest/libqos/virtio-gpu.h"
+#include "bench-load.h"
 
 #define FRAME_W     1920
 #define FRAME_H     1080
@@ -248,6 +251,7 @@ typedef struct Column {
     const char *binary;
     char *label;
     GHashTable *figures;    /* metric -> GArray of double, one per run */
+    bool loaded;            /* a run shared the machine (bench-load.h) */
 } Column;
 
 static bool run_child(const char *self, Column *col, GPtrArray *order)
@@ -259,15 +263,24 @@ static bool run_child(const char *self, Column *col, GPtrArray *order)
     const char *argv[] = { self, "--one", "-n", nstr, "-f", fstr, NULL };
     g_auto(GStrv) lines = NULL;
     g_autoptr(GError) err = NULL;
+    BenchLoad load;
     int status, i;
 
     env = g_environ_setenv(env, "QTEST_QEMU_BINARY", col->binary, TRUE);
+    bench_load_start(&load);
     if (!g_spawn_sync(NULL, (char **)argv, env, G_SPAWN_DEFAULT, NULL, NULL,
                       &out, NULL, &status, &err) ||
         !g_spawn_check_wait_status(status, &err)) {
         fprintf(stderr, "virtio-gpu-bench: %s: %s\n", col->binary,
                 err ? err->message : "failed");
         return false;
+    }
+    bench_load_stop(&load);
+    col->loaded |= bench_load_busy(&load);
+    if (load.known) {
+        printf("# %s: ran in %.1f s, other processes used %.1f CPU-s%s\n",
+               col->label, load.wall, load.others,
+               bench_load_busy(&load) ? " (under load)" : "");
     }
     lines = g_strsplit(out, "\n", -1);
     for (i = 0; lines[i]; i++) {
@@ -371,7 +384,10 @@ static void print_table(GPtrArray *cols, GPtrArray *order)
             double x;
 
             if (column_figure(cols->pdata[c], m, &x)) {
-                row[c + 1] = fmt(x);
+                g_autofree char *f = fmt(x);
+
+                row[c + 1] = g_strconcat(f, ((Column *)cols->pdata[c])->loaded
+                                         ? "*" : "", NULL);
                 if (c < 2) {
                     v[c] = x;
                     have[c] = true;
@@ -477,6 +493,14 @@ int main(int argc, char **argv)
         }
     }
     print_table(cols, order);
+    for (c = 0; c < cols->len; c++) {
+        if (((Column *)cols->pdata[c])->loaded) {
+            printf("# *: measured under load: other processes used more "
+                   "than %.0f%% of a CPU during a run\n",
+                   BENCH_LOAD_BUSY_SHARE * 100);
+            break;
+        }
+    }
     if (cols->len == 2) {
         printf("# ratio: %s / %s\n", ((Column *)cols->pdata[0])->label,
                ((Column *)cols->pdata[1])->label);
