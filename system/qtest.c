@@ -574,13 +574,21 @@ static int qtest_can_read(void *opaque)
 
 static void qtest_read(void *opaque, const uint8_t *buf, int size)
 {
+    /*
+     * Search only the new bytes for '\n': a long line (b64write of a
+     * frame) arrives in many reads, and rescanning all of it on each one
+     * made its cost quadratic in its length.
+     */
+    size_t scanned = inbuf->len;
     char *nl;
 
     g_string_append_len(inbuf, (const char *)buf, size);
-    while ((nl = strchr(inbuf->str, '\n')) != NULL) {
+    while ((nl = memchr(inbuf->str + scanned, '\n',
+                        inbuf->len - scanned)) != NULL) {
         g_autofree char *line = g_strndup(inbuf->str, nl - inbuf->str);
 
         g_string_erase(inbuf, 0, nl - inbuf->str + 1);
+        scanned = 0;
         g_strchomp(line);
         qtest_process_line(line);
     }

@@ -263,6 +263,21 @@ static void test_b64(void)
     qtest_quit(s);
 }
 
+/* Lines of 1.4 MB, which the server receives in hundreds of reads. */
+static void test_b64_large(void)
+{
+    QTestState *s = proto_start();
+    g_autofree uint8_t *data = g_malloc(MiB);
+    g_autofree uint8_t *back = g_malloc0(MiB);
+
+    fill_random(data, MiB);
+    qtest_bufwrite(s, 0x100000, data, MiB);
+    qtest_bufread(s, 0x100000, back, MiB);
+    g_assert_cmpmem(data, MiB, back, MiB);
+    assert_cmd(s, "endianness", "OK little");
+    qtest_quit(s);
+}
+
 static void test_memset(void)
 {
     QTestState *s = proto_start();
@@ -799,6 +814,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/qtest/read-write-hex", test_read_write_hex);
     g_test_add_func("/x86_64/qtest/read-size-zero", test_read_size_zero);
     g_test_add_func("/x86_64/qtest/b64", test_b64);
+    g_test_add_func("/x86_64/qtest/b64/large", test_b64_large);
     g_test_add_func("/x86_64/qtest/memset", test_memset);
     g_test_add_func("/x86_64/qtest/io", test_io);
     g_test_add_func("/x86_64/qtest/unassigned", test_unassigned);
