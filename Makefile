@@ -6,10 +6,10 @@
 BUILD_DIR := build
 MESON_TEST := meson test -C $(BUILD_DIR) --print-errorlogs
 
-.PHONY: all check check-unit check-qtest bench clean distclean help
+.PHONY: all check check-unit check-qtest bench bench-icount clean distclean help
 
 ifeq ($(wildcard $(BUILD_DIR)/build.ninja),)
-all check check-unit check-qtest bench clean:
+all check check-unit check-qtest bench bench-icount clean:
 	@echo "Please call configure before running make" >&2
 	@exit 1
 else
@@ -26,7 +26,10 @@ check-qtest: all
 	$(MESON_TEST) --suite qtest
 
 bench: all
-	meson test -C $(BUILD_DIR) --benchmark --verbose
+	meson test -C $(BUILD_DIR) --benchmark --no-suite icount --verbose
+
+bench-icount: all
+	meson test -C $(BUILD_DIR) --benchmark --suite icount --verbose
 
 clean:
 	ninja -C $(BUILD_DIR) clean
@@ -41,5 +44,6 @@ help:
 	@echo "make check-unit run the unit suite"
 	@echo "make check-qtest run the qtest suite"
 	@echo "make bench      run the benchmarks"
+	@echo "make bench-icount count their instructions (valgrind)"
 	@echo "make clean      remove build products"
 	@echo "make distclean  remove $(BUILD_DIR)/"

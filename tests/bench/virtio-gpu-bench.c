@@ -5,6 +5,7 @@
  * each emulator given on the command line, printed as one table.
  *
  *   virtio-gpu-bench [-n ROUNDS] [-f FRAMES] [-r RUNS] EMULATOR...
+ *   virtio-gpu-bench --count OP [-n N]
  *
  * Each emulator is measured in a child process of its own (libqtest
  * caches what it learns about an emulator), which prints "gpu METRIC
@@ -21,6 +22,12 @@
  * they have the qtest accelerator.  Each run reports how much CPU time
  * other processes took meanwhile; the figures of an emulator with a
  * loaded run are marked '*' in the table.
+ *
+ * --count runs the fixed workload that tests/bench/icount.py counts the
+ * emulator's instructions of: set-up, then N times OP (see count_ops[]),
+ * against $QTEST_QEMU_BINARY, with no timing.  It prints "gpu polls P",
+ * the used-ring polls it took: they depend on how soon the device
+ * answered, so they are the one thing that may vary between runs.
  */
 
 #include "qemu/osdep.h"
@@ -36,6 +43,7 @@
 
 static int rounds = 2000;
 static int frames = 60;
+static uint64_t polls;
 
 static double now_us(void)
 {
@@ -52,9 +60,10 @@ static void emit(const char *metric, double value)
 static uint32_t wait_cmd(QVirtioGPU *gpu, QVirtioGPUCmd *cmd, void *resp,
                          size_t len)
 {
-    while (!virtio_gpu_used_pending(gpu)) {
-        /* nothing: the read above lets the main loop run */
-    }
+    do {
+        polls++;
+        /* nothing: the read lets the main loop run */
+    } while (!virtio_gpu_used_pending(gpu));
     return virtio_gpu_wait(gpu, cmd, resp, len);
 }
 
@@ -83,8 +92,12 @@ static void hdr_init(struct virtio_gpu_ctrl_hdr *hdr, uint32_t type)
     hdr->type = cpu_to_le32(type);
 }
 
-/* A FRAME_W x FRAME_H resource with backing, shown on scanout 0. */
-static void setup_frame(QVirtioGPU *gpu, uint32_t id)
+/*
+ * A FRAME_W x FRAME_H resource with backing, shown on scanout 0; the
+ * backing holds a pattern, or zeroes if !@fill (one qtest message rather
+ * than 11 MB of base64: what --count uses).
+ */
+static void setup_frame(QVirtioGPU *gpu, uint32_t id, bool fill)
 {
     struct virtio_gpu_resource_create_2d c2d;
     struct {
@@ -92,14 +105,19 @@ static void setup_frame(QVirtioGPU *gpu, uint32_t id)
         struct virtio_gpu_mem_entry ent;
     } ab;
     struct virtio_gpu_set_scanout ss;
-    g_autofree uint8_t *pixels = g_malloc(FRAME_BYTES);
     uint64_t backing = guest_alloc(&gpu->alloc, FRAME_BYTES);
-    int i;
 
-    for (i = 0; i < FRAME_BYTES; i++) {
-        pixels[i] = i * 7 + (i >> 12);
+    if (fill) {
+        g_autofree uint8_t *pixels = g_malloc(FRAME_BYTES);
+        int i;
+
+        for (i = 0; i < FRAME_BYTES; i++) {
+            pixels[i] = i * 7 + (i >> 12);
+        }
+        qtest_bufwrite(gpu->qts, backing, pixels, FRAME_BYTES);
+    } else {
+        qtest_memset(gpu->qts, backing, 0, FRAME_BYTES);
     }
-    qtest_bufwrite(gpu->qts, backing, pixels, FRAME_BYTES);
 
     memset(&c2d, 0, sizeof(c2d));
     hdr_init(&c2d.hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D);
@@ -176,7 +194,7 @@ static int measure(void)
     emit("display_info_rtt_p99_us", lat[rounds * 99 / 100]);
     emit("display_info_per_s", rounds / (elapsed / 1e6));
 
-    setup_frame(gpu, 1);
+    setup_frame(gpu, 1, true);
 
     /* RESOURCE_FLUSH of 1x1, one at a time, then BATCH in flight. */
     memset(&flush, 0, sizeof(flush));
@@ -242,6 +260,116 @@ static int measure(void)
     emit("frame_1080p_MB_per_s",
          (double)FRAME_BYTES * frames / (elapsed / 1e6) / 1e6);
 
+    qvirtio_gpu_free(gpu);
+    qtest_quit(qts);
+    return 0;
+}
+
+/* The operations of --count, each the same as in measure(). */
+static void count_readl(QVirtioGPU *gpu)
+{
+    qtest_readl(gpu->qts, 0x100000);
+}
+
+/* The host bridge's vendor and device ID, through 0xcf8/0xcfc. */
+static void count_pci_cfg_read(QVirtioGPU *gpu)
+{
+    qtest_outl(gpu->qts, 0xcf8, 0x80000000);
+    qtest_inl(gpu->qts, 0xcfc);
+}
+
+static void count_display_info(QVirtioGPU *gpu)
+{
+    struct virtio_gpu_ctrl_hdr req;
+    struct virtio_gpu_resp_display_info resp;
+    QVirtioGPUCmd cmd;
+
+    hdr_init(&req, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
+    cmd = virtio_gpu_submit(gpu, &req, sizeof(req), sizeof(resp), true);
+    wait_cmd(gpu, &cmd, &resp, sizeof(resp));
+    expect_ok(&resp.hdr, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+}
+
+static void flush_init(struct virtio_gpu_resource_flush *flush,
+                       uint32_t w, uint32_t h)
+{
+    memset(flush, 0, sizeof(*flush));
+    hdr_init(&flush->hdr, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
+    flush->r.width = cpu_to_le32(w);
+    flush->r.height = cpu_to_le32(h);
+    flush->resource_id = cpu_to_le32(1);
+}
+
+static void count_flush_1x1(QVirtioGPU *gpu)
+{
+    struct virtio_gpu_resource_flush flush;
+
+    flush_init(&flush, 1, 1);
+    cmd_ok(gpu, &flush, sizeof(flush));
+}
+
+static void count_frame_1080p(QVirtioGPU *gpu)
+{
+    struct virtio_gpu_transfer_to_host_2d t2d;
+    struct virtio_gpu_resource_flush flush;
+    struct virtio_gpu_ctrl_hdr resp;
+    QVirtioGPUCmd cmd[2];
+    int j;
+
+    memset(&t2d, 0, sizeof(t2d));
+    hdr_init(&t2d.hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
+    t2d.r.width = cpu_to_le32(FRAME_W);
+    t2d.r.height = cpu_to_le32(FRAME_H);
+    t2d.resource_id = cpu_to_le32(1);
+    flush_init(&flush, FRAME_W, FRAME_H);
+    cmd[0] = virtio_gpu_submit(gpu, &t2d, sizeof(t2d), sizeof(resp), false);
+    cmd[1] = virtio_gpu_submit(gpu, &flush, sizeof(flush), sizeof(resp),
+                               false);
+    virtio_gpu_kick(gpu);
+    for (j = 0; j < 2; j++) {
+        wait_cmd(gpu, &cmd[j], &resp, sizeof(resp));
+        expect_ok(&resp, VIRTIO_GPU_RESP_OK_NODATA);
+    }
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(QVirtioGPU *gpu);
+} count_ops[] = {
+    { "readl", count_readl },
+    { "pci_cfg_read", count_pci_cfg_read },
+    { "display_info", count_display_info },
+    { "flush_1x1", count_flush_1x1 },
+    { "frame_1080p", count_frame_1080p },
+};
+
+/*
+ * --count: the same set-up whatever OP is, so that a run with n == 0
+ * counts everything but the operations.
+ */
+static int count(const char *op, int n)
+{
+    QTestState *qts;
+    QVirtioGPU *gpu;
+    int i, k;
+
+    for (k = 0; k < ARRAY_SIZE(count_ops); k++) {
+        if (!strcmp(op, count_ops[k].name)) {
+            break;
+        }
+    }
+    if (k == ARRAY_SIZE(count_ops)) {
+        fprintf(stderr, "virtio-gpu-bench: unknown operation '%s'\n", op);
+        return 2;
+    }
+    qts = qtest_init("-nodefaults -m 256 -device virtio-gpu-pci,id=gpu0");
+    gpu = qvirtio_gpu_init(qts, 0);
+    setup_frame(gpu, 1, false);
+    polls = 0;
+    for (i = 0; i < n; i++) {
+        count_ops[k].fn(gpu);
+    }
+    printf("gpu polls %" PRIu64 "\n", polls);
     qvirtio_gpu_free(gpu);
     qtest_quit(qts);
     return 0;
@@ -434,6 +562,7 @@ int main(int argc, char **argv)
     g_autoptr(GPtrArray) cols = g_ptr_array_new();
     g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func(g_free);
     bool one = false;
+    const char *count_op = NULL;
     int runs = 1, opt, r;
     guint c;
 
@@ -443,11 +572,18 @@ int main(int argc, char **argv)
         argv[1] = argv[0];
         argc--;
         argv++;
+    } else if (argc > 2 && !strcmp(argv[1], "--count")) {
+        count_op = argv[2];
+        rounds = 0;
+        argv[2] = argv[0];
+        argc -= 2;
+        argv += 2;
     }
     while ((opt = getopt(argc, argv, "n:f:r:")) != -1) {
         switch (opt) {
         case 'n':
-            rounds = MAX(BATCH, atoi(optarg));
+            rounds = count_op ? MAX(0, atoi(optarg)) :
+                     MAX(BATCH, atoi(optarg));
             break;
         case 'f':
             frames = MAX(1, atoi(optarg));
@@ -461,6 +597,9 @@ int main(int argc, char **argv)
     }
     if (one) {
         return measure();
+    }
+    if (count_op) {
+        return optind < argc ? 2 : count(count_op, rounds);
     }
     if (optind >= argc) {
         goto usage;
@@ -509,6 +648,6 @@ int main(int argc, char **argv)
 
 usage:
     fprintf(stderr, "usage: %s [-n ROUNDS] [-f FRAMES] [-r RUNS] "
-            "EMULATOR...\n", argv[0]);
+            "EMULATOR...\n       %s --count OP [-n N]\n", argv[0], argv[0]);
     return 2;
 }
