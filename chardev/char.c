@@ -6,6 +6,8 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/util.h"
+#include "qemu/id.h"
 #include "qemu/keyval.h"
 #include "chardev/char-fe.h"
 #include "chardev-internal.h"
@@ -41,22 +43,6 @@ Chardev *qemu_chr_find(const char *label)
     return NULL;
 }
 
-/* As QEMU's id_wellformed(): a letter, then letters, digits, '-._'. */
-static bool chardev_id_wellformed(const char *id)
-{
-    size_t i;
-
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (i = 1; id[i]; i++) {
-        if (!g_ascii_isalnum(id[i]) && !strchr("-._", id[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool chardev_opts_get_bool(const KeyValList *opts, const char *key,
                            bool def, bool *value, Error **errp)
 {
@@ -64,17 +50,9 @@ bool chardev_opts_get_bool(const KeyValList *opts, const char *key,
 
     if (!str) {
         *value = def;
-    } else if (!strcmp(str, "on") || !strcmp(str, "yes") ||
-               !strcmp(str, "true")) {
-        *value = true;
-    } else if (!strcmp(str, "off") || !strcmp(str, "no") ||
-               !strcmp(str, "false")) {
-        *value = false;
-    } else {
-        error_setg(errp, "Parameter '%s' expects 'on' or 'off'", key);
-        return false;
+        return true;
     }
-    return true;
+    return qapi_bool_parse(key, str, value, errp);
 }
 
 /* Fail for the first key of @opts that @cls does not take. */
@@ -175,10 +153,9 @@ Chardev *qemu_chr_new_from_opts(const char *optarg, Error **errp)
         error_setg(errp, "Parameter 'id' is missing");
         return NULL;
     }
-    if (!chardev_id_wellformed(id)) {
+    if (!id_wellformed(id)) {
         error_setg(errp, "Parameter 'id' expects an identifier");
-        error_append_hint(errp, "Identifiers consist of letters, digits, "
-                          "'-', '.', '_', starting with a letter.\n");
+        error_append_hint(errp, ID_WELLFORMED_HINT);
         return NULL;
     }
     backend = keyval_get(opts, "backend");

@@ -5,6 +5,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/util.h"
 #include "qemu/atomic.h"
 #include "qemu/cutils.h"
 #include "qom/object.h"
@@ -687,26 +688,12 @@ bool object_property_set_bool(Object *obj, const char *name,
     return object_property_parse(obj, name, value ? "on" : "off", errp);
 }
 
-/* Accepts QEMU's spellings of booleans. */
-static bool parse_bool(const char *s, bool *v)
-{
-    if (!strcmp(s, "on") || !strcmp(s, "yes") || !strcmp(s, "true")) {
-        *v = true;
-        return true;
-    }
-    if (!strcmp(s, "off") || !strcmp(s, "no") || !strcmp(s, "false")) {
-        *v = false;
-        return true;
-    }
-    return false;
-}
-
 bool object_property_get_bool(Object *obj, const char *name, Error **errp)
 {
     g_autofree char *s = object_property_print(obj, name, errp);
     bool v = false;
 
-    if (s && !parse_bool(s, &v)) {
+    if (s && !qapi_bool_parse(name, s, &v, NULL)) {
         error_setg(errp, "Property '%s' is not a boolean", name);
     }
     return v;
@@ -780,9 +767,7 @@ static bool property_set_bool(Object *obj, ObjectProperty *prop,
     Error *local_err = NULL;
     bool v;
 
-    if (!parse_bool(value, &v)) {
-        error_setg(errp, "Parameter '%s' expects 'on' or 'off'",
-                   prop->name);
+    if (!qapi_bool_parse(prop->name, value, &v, errp)) {
         return false;
     }
     bp->set(obj, v, &local_err);
@@ -874,9 +859,7 @@ static bool property_set_bool_field(Object *obj, ObjectProperty *prop,
 {
     bool v;
 
-    if (!parse_bool(value, &v)) {
-        error_setg(errp, "Parameter '%s' expects 'on' or 'off'",
-                   prop->name);
+    if (!qapi_bool_parse(prop->name, value, &v, errp)) {
         return false;
     }
     *(bool *)((char *)obj + (uintptr_t)prop->opaque) = v;

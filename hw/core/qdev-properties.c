@@ -9,6 +9,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/util.h"
 #include "qemu/cutils.h"
 #include "hw/qdev-properties.h"
 
@@ -99,22 +100,6 @@ const PropertyInfo qdev_prop_int32 = {
     .set_default = default_int32,
 };
 
-static bool parse_bool_str(const Property *prop, const char *str, bool *v,
-                           Error **errp)
-{
-    if (!strcmp(str, "on") || !strcmp(str, "true") || !strcmp(str, "yes")) {
-        *v = true;
-    } else if (!strcmp(str, "off") || !strcmp(str, "false") ||
-               !strcmp(str, "no")) {
-        *v = false;
-    } else {
-        error_setg(errp, "Parameter '%s' expects 'on' or 'off'",
-                   prop->name);
-        return false;
-    }
-    return true;
-}
-
 static char *print_bool(Object *obj, const Property *prop)
 {
     return g_strdup(*(bool *)prop_ptr(obj, prop) ? "on" : "off");
@@ -123,7 +108,7 @@ static char *print_bool(Object *obj, const Property *prop)
 static bool parse_bool(Object *obj, const Property *prop, const char *str,
                        Error **errp)
 {
-    return parse_bool_str(prop, str, prop_ptr(obj, prop), errp);
+    return qapi_bool_parse(prop->name, str, prop_ptr(obj, prop), errp);
 }
 
 static void default_bool(Object *obj, const Property *prop)
@@ -176,7 +161,7 @@ static bool parse_bit(Object *obj, const Property *prop, const char *str,
     uint64_t field = get_bit_field(obj, prop);
     bool v;
 
-    if (!parse_bool_str(prop, str, &v, errp)) {
+    if (!qapi_bool_parse(prop->name, str, &v, errp)) {
         return false;
     }
     if (v) {
