@@ -14,8 +14,10 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/util.h"
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
+#include "qemu/id.h"
 #include "qemu/keyval.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
@@ -398,8 +400,9 @@ static void device_add(const char *optarg, Error **errp)
     }
 
     id = keyval_get(kv, "id");
-    if (id && (!*id || !g_ascii_isalpha(id[0]))) {
+    if (id && !id_wellformed(id)) {
         error_setg(errp, "Parameter 'id' expects an identifier");
+        error_append_hint(errp, ID_WELLFORMED_HINT);
         return;
     }
     container = container_get(qdev_get_machine(),
@@ -542,6 +545,84 @@ static bool parse_ram_size(const char *arg, uint64_t *value, Error **errp)
     return true;
 }
 
+/* Fail for the first key of @kv that is not in @keys (NULL-terminated). */
+static bool check_keys(const KeyValList *kv, const char *const *keys,
+                       const char *fmt, Error **errp)
+{
+    int i;
+
+    for (i = 0; i < kv->n; i++) {
+        if (!g_strv_contains(keys, kv->pairs[i].key)) {
+            error_setg(errp, fmt, kv->pairs[i].key);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -display none: QEMU's messages for what is not there. */
+static void parse_display(const char *arg, Error **errp)
+{
+    static const char *const keys[] = { "type", NULL };
+    g_autoptr(KeyValList) kv = keyval_parse(arg, "type", errp);
+
+    if (!kv || !check_keys(kv, keys, "Parameter '%s' is unexpected", errp)) {
+        return;
+    }
+    if (g_strcmp0(keyval_get(kv, "type"), "none")) {
+        error_setg(errp, "Display '%s' is not available",
+                   keyval_get(kv, "type"));
+    }
+}
+
+/* -name [guest=]NAME[,process=P][,debug-threads=on|off] */
+static void parse_name(const char *arg, Error **errp)
+{
+    static const char *const keys[] = {
+        "guest", "process", "debug-threads", NULL
+    };
+    g_autoptr(KeyValList) kv = keyval_parse(arg, "guest", errp);
+    const char *debug_threads;
+    bool on;
+
+    if (!kv || !check_keys(kv, keys, "Invalid parameter '%s'", errp)) {
+        return;
+    }
+    debug_threads = keyval_get(kv, "debug-threads");
+    if (debug_threads) {
+        if (!qapi_bool_parse("debug-threads", debug_threads, &on, errp)) {
+            return;
+        }
+        qemu_thread_naming(on);
+    }
+}
+
+/*
+ * -machine keys other than type and accel are properties of the machine
+ * object, set before it is built; as in QEMU, an error names the
+ * property, not the option.
+ */
+static void machine_set_properties(MachineState *ms, GPtrArray *args)
+{
+    guint i;
+    int j;
+
+    for (i = 0; i < args->len; i++) {
+        g_autoptr(KeyValList) kv = keyval_parse(g_ptr_array_index(args, i),
+                                                "type", &error_abort);
+
+        for (j = 0; j < kv->n; j++) {
+            const char *key = kv->pairs[j].key;
+
+            if (strcmp(key, "type") && strcmp(key, "accel") &&
+                !object_property_parse(OBJECT(ms), key, kv->pairs[j].value,
+                                       &error_fatal)) {
+                return;
+            }
+        }
+    }
+}
+
 static void termsig_handler(int signal, siginfo_t *info, void *c)
 {
     qemu_system_killed(info->si_signo, info->si_pid);
@@ -563,6 +644,7 @@ void qemu_init(int argc, char **argv)
 {
     g_autofree char *machine_name = NULL;
     g_autofree char *accel_name = NULL;
+    g_autoptr(GPtrArray) machine_args = g_ptr_array_new();
     uint64_t ram_size = 0;
     MachineClass *mc;
     AccelClass *ac;
@@ -594,6 +676,7 @@ void qemu_init(int argc, char **argv)
                 g_free(accel_name);
                 accel_name = g_strdup(keyval_get(kv, "accel"));
             }
+            g_ptr_array_add(machine_args, (gpointer)opt->arg);
             break;
         case OPT_ACCEL:
             kv = keyval_parse(opt->arg, "accel", &err);
@@ -615,14 +698,9 @@ void qemu_init(int argc, char **argv)
             }
             break;
         case OPT_DISPLAY:
-            kv = keyval_parse(opt->arg, "type", &err);
-            if (!kv) {
+            parse_display(opt->arg, &err);
+            if (err) {
                 opt_fail(err);
-            }
-            if (g_strcmp0(keyval_get(kv, "type"), "none")) {
-                error_report("Display '%s' is not available",
-                             keyval_get(kv, "type"));
-                exit(1);
             }
             break;
         case OPT_QTEST:
@@ -632,13 +710,9 @@ void qemu_init(int argc, char **argv)
             qtest_log = opt->arg;
             break;
         case OPT_NAME:
-            kv = keyval_parse(opt->arg, "guest", &err);
-            if (!kv) {
+            parse_name(opt->arg, &err);
+            if (err) {
                 opt_fail(err);
-            }
-            if (keyval_get(kv, "debug-threads")) {
-                qemu_thread_naming(!strcmp(keyval_get(kv, "debug-threads"),
-                                           "on"));
             }
             break;
         case OPT_STOPPED:
@@ -748,6 +822,8 @@ void qemu_init(int argc, char **argv)
     if (ram_size) {
         current_machine->ram_size = ram_size;
     }
+
+    machine_set_properties(current_machine, machine_args);
 
     current_accel = ACCEL(object_new_with_class(OBJECT_CLASS(ac)));
     if (!ac->init_machine(current_accel, current_machine, &err)) {

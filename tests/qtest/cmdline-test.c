@@ -30,12 +30,16 @@ static void run_result_clear(RunResult *r)
     g_free(r->err);
 }
 
-/* Run the emulator with @args (shell words) and wait for it. */
+/*
+ * Run the emulator with @args (shell words) and wait for it.  A command
+ * line that is wrongly accepted would run for ever: timeout(1) ends it
+ * after 20 s, which shows as status 124.
+ */
 static void run_qemu(const char *args, RunResult *r)
 {
     const char *wrapper = qtest_qemu_wrapper();
     g_autofree char *q_bin = g_shell_quote(qtest_qemu_binary());
-    g_autofree char *cmd = g_strdup_printf("%s %s %s",
+    g_autofree char *cmd = g_strdup_printf("timeout 20 %s %s %s",
                                            wrapper ? wrapper : "", q_bin,
                                            args);
     g_auto(GStrv) argv = NULL;
@@ -136,6 +140,45 @@ static void test_huge_memory(void)
 
         assert_refused(args, "cannot set up guest memory 'pc.ram': "
                        "Cannot allocate memory");
+    }
+}
+
+/*
+ * Keys and values that no option takes: one line (QEMU's), status 1.
+ * Each trips one check: the machine's property lookup, -display's and
+ * -name's key lists, -name's boolean, the id syntax (with QEMU's hint
+ * line after the error).
+ */
+static void test_invalid_options(void)
+{
+    const char *hint = "Identifiers consist of letters, digits, '-', '.', "
+                       "'_', starting with a letter.\n";
+    RunResult r;
+
+    run_bad("-M q35,foo=bar", &r);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_true(g_str_has_prefix(r.err, PRGNAME ": Property '"));
+    g_assert_true(g_str_has_suffix(r.err, "-machine.foo' not found\n"));
+    /* One line. */
+    g_assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1);
+    run_result_clear(&r);
+
+    assert_refused("-display none,foo=bar",
+                   "-display none,foo=bar: Parameter 'foo' is unexpected");
+    assert_refused("-name x,foo=1", "-name x,foo=1: Invalid parameter 'foo'");
+    assert_refused("-name x,debug-threads=maybe",
+                   "-name x,debug-threads=maybe: Parameter 'debug-threads' "
+                   "expects 'on' or 'off'");
+
+    if (qtest_has_device("pci-testdev")) {
+        g_autofree char *expected = g_strdup_printf(
+            PRGNAME ": -device pci-testdev,id=a b: Parameter 'id' expects "
+            "an identifier\n%s", hint);
+
+        run_bad("-device 'pci-testdev,id=a b'", &r);
+        g_assert_cmpint(r.status, ==, 1);
+        g_assert_cmpstr(r.err, ==, expected);
+        run_result_clear(&r);
     }
 }
 
@@ -311,6 +354,7 @@ int main(int argc, char **argv)
                     test_missing_argument);
     g_test_add_func("/x86_64/cmdline/bad-memory-size", test_bad_memory_size);
     g_test_add_func("/x86_64/cmdline/huge-memory", test_huge_memory);
+    g_test_add_func("/x86_64/cmdline/invalid-options", test_invalid_options);
     g_test_add_func("/x86_64/cmdline/unknown-device", test_unknown_device);
     g_test_add_func("/x86_64/cmdline/unknown-property",
                     test_unknown_property);
