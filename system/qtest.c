@@ -572,26 +572,35 @@ static int qtest_can_read(void *opaque)
     return 1024;
 }
 
+/*
+ * Lines are split as they come: only the new bytes are searched for a
+ * newline, and what was processed is dropped once per read, so a long
+ * line costs linear time however it is cut.  A line with a NUL byte is
+ * answered with an error rather than cut at the NUL.
+ */
 static void qtest_read(void *opaque, const uint8_t *buf, int size)
 {
-    /*
-     * Search only the new bytes for '\n': a long line (b64write of a
-     * frame) arrives in many reads, and rescanning all of it on each one
-     * made its cost quadratic in its length.
-     */
-    size_t scanned = inbuf->len;
-    char *nl;
+    size_t start = 0, scan = inbuf->len;
+    const char *nl;
 
     g_string_append_len(inbuf, (const char *)buf, size);
-    while ((nl = memchr(inbuf->str + scanned, '\n',
-                        inbuf->len - scanned)) != NULL) {
-        g_autofree char *line = g_strndup(inbuf->str, nl - inbuf->str);
+    while ((nl = memchr(inbuf->str + scan, '\n', inbuf->len - scan))) {
+        size_t len = nl - (inbuf->str + start);
+        g_autofree char *line = g_strndup(inbuf->str + start, len);
 
-        g_string_erase(inbuf, 0, nl - inbuf->str + 1);
-        scanned = 0;
-        g_strchomp(line);
-        qtest_process_line(line);
+        if (strlen(line) != len) {
+            if (qtest_log_fp) {
+                fprintf(qtest_log_fp, "[R +%.6f] (a line with a NUL byte)\n",
+                        qtest_elapsed());
+            }
+            qtest_send("ERR NUL byte in command");
+        } else {
+            g_strchomp(line);
+            qtest_process_line(line);
+        }
+        start = scan = nl - inbuf->str + 1;
     }
+    g_string_erase(inbuf, 0, start);
 }
 
 static void qtest_event(void *opaque, QEMUChrEvent event)

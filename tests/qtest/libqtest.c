@@ -442,6 +442,15 @@ char *qtest_cmd_raw(QTestState *s, const char *fmt, ...)
     return qtest_read_reply(s);
 }
 
+char *qtest_cmd_raw_len(QTestState *s, const char *line, size_t len)
+{
+    g_free(s->last_cmd);
+    s->last_cmd = g_strndup(line, len);
+    qtest_send_all(s, s->fd, line, len);
+    qtest_send_all(s, s->fd, "\n", 1);
+    return qtest_read_reply(s);
+}
+
 bool qtest_probe_child(QTestState *s)
 {
     if (s->qemu_pid <= 0) {

@@ -99,6 +99,8 @@ bool qtest_big_endian(QTestState *s);
  * the connection instead.  For tests of the protocol's error replies.
  */
 char *qtest_cmd_raw(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* The same for @len bytes that may hold anything, NUL bytes included. */
+char *qtest_cmd_raw_len(QTestState *s, const char *line, size_t len);
 
 /* Guest memory, through the system address space. */
 uint8_t qtest_readb(QTestState *s, uint64_t addr);

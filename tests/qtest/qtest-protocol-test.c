@@ -774,6 +774,31 @@ static void assert_refused(QTestState *s, const char *line, bool allow_ok)
     assert_cmd(s, "endianness", "OK little");
 }
 
+/*
+ * A 32 MiB line arrives in thousands of reads: it must cost time linear
+ * in its length (QEMU searches the whole buffer for a newline on every
+ * read, which takes minutes here).  Trailing blanks are dropped, so it
+ * is one short command.
+ */
+static void test_long_line(void)
+{
+    const size_t len = 32 * MiB;
+    g_autofree char *line = g_malloc(len);
+    g_autofree char *reply = NULL;
+    QTestState *s;
+
+    if (!qtest_has_accel("qtest")) {
+        g_test_skip("QEMU takes quadratic time over a long line");
+        return;
+    }
+    s = proto_start();
+    memset(line, ' ', len);
+    memcpy(line, "endianness", 10);
+    reply = qtest_cmd_raw_len(s, line, len);
+    g_assert_cmpstr(reply, ==, "OK little");
+    qtest_quit(s);
+}
+
 static void test_garbage(void)
 {
     bool ours = qtest_has_accel("qtest");
@@ -795,6 +820,21 @@ static void test_garbage(void)
     /* A line far longer than any buffer: one reply, nothing else. */
     long_line = g_strnfill(100000, 'x');
     assert_refused(s, long_line, false);
+
+    /*
+     * A NUL byte: one error for its line, and the session goes on.  QEMU
+     * stops at the NUL and never finds a newline again (it hangs).
+     */
+    if (ours) {
+        g_autofree char *reply = qtest_cmd_raw_len(s, "writel 0x1000\0 1",
+                                                   16);
+
+        g_assert_cmpstr(reply, ==, "ERR NUL byte in command");
+        g_free(reply);
+        reply = qtest_cmd_raw_len(s, "\0", 1);
+        g_assert_cmpstr(reply, ==, "ERR NUL byte in command");
+        assert_cmd(s, "endianness", "OK little");
+    }
 
     /* Nothing was written by any of it (QEMU wrote the bad data). */
     if (ours) {
@@ -830,6 +870,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/qtest/pit/count", test_pit_count);
     g_test_add_func("/x86_64/qtest/pit/irq", test_pit_irq);
     g_test_add_func("/x86_64/qtest/garbage", test_garbage);
+    g_test_add_func("/x86_64/qtest/long-line", test_long_line);
 
     return g_test_run();
 }
