@@ -13,6 +13,7 @@
 #include "qapi/error.h"
 #include "qemu/bswap.h"
 #include "qemu/iov.h"
+#include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/rcu.h"
 #include "exec/memory.h"
@@ -305,8 +306,38 @@ static void teardown(void)
     transport = NULL;
 }
 
-static void assert_broken(VirtIODevice *vdev)
+/*
+ * Guest errors go to a file (qemu_set_log_filename()); each check reads
+ * what was logged since the previous one.
+ */
+static char *log_path;
+static size_t log_seen;
+
+static char *log_take(void)
 {
+    g_autofree char *all = NULL;
+    size_t len;
+    char *fresh;
+
+    g_assert_true(g_file_get_contents(log_path, &all, &len, NULL));
+    g_assert_cmpuint(len, >=, log_seen);
+    fresh = g_strdup(all + log_seen);
+    log_seen = len;
+    return fresh;
+}
+
+/*
+ * The device broke for @why: the check that must refuse the input did,
+ * not another one further down the path.
+ */
+static void assert_broken_for(VirtIODevice *vdev, const char *why)
+{
+    g_autofree char *log = log_take();
+
+    if (!strstr(log, why)) {
+        g_test_message("logged: %s", log);
+        g_assert_cmpstr(log, ==, why);
+    }
     g_assert_true(vdev->broken);
     g_assert_true(vdev->status & VIRTIO_CONFIG_S_NEEDS_RESET);
     /* Nothing was completed and nothing outside RAM was touched. */
@@ -603,9 +634,22 @@ static void bad_loop(void)
     set_desc(1, DATA_ADDR, 8, VRING_DESC_F_NEXT, 0);
 }
 
+/*
+ * next == the table size; the entry past the table is a valid
+ * descriptor, so nothing else would refuse it.
+ */
 static void bad_next_range(void)
 {
     set_desc(0, DATA_ADDR, 8, VRING_DESC_F_NEXT, QSIZE);
+    set_desc(QSIZE, DATA_ADDR + 8, 8, 0, 0);
+}
+
+static void bad_indirect_next_range(void)
+{
+    set_desc_at(INDIRECT_ADDR, 0, DATA_ADDR, 8, VRING_DESC_F_NEXT, 2);
+    set_desc_at(INDIRECT_ADDR, 1, DATA_ADDR, 8, 0, 0);
+    set_desc_at(INDIRECT_ADDR, 2, DATA_ADDR, 8, 0, 0);
+    set_desc(0, INDIRECT_ADDR, 32, VRING_DESC_F_INDIRECT, 0);
 }
 
 static void bad_hole(void)
@@ -659,10 +703,11 @@ static void bad_nested_indirect(void)
     set_desc(0, INDIRECT_ADDR, 16, VRING_DESC_F_INDIRECT, 0);
 }
 
+/* One whole descriptor and half of another: the rest would be fine. */
 static void bad_indirect_len(void)
 {
     set_desc_at(INDIRECT_ADDR, 0, DATA_ADDR, 8, 0, 0);
-    set_desc(0, INDIRECT_ADDR, 10, VRING_DESC_F_INDIRECT, 0);
+    set_desc(0, INDIRECT_ADDR, 24, VRING_DESC_F_INDIRECT, 0);
 }
 
 static void bad_indirect_huge(void)
@@ -720,37 +765,53 @@ typedef struct BadCase {
     const char *name;
     BadSetup setup;
     uint64_t features;
+    /* What virtio_error() must say: the check that refuses it. */
+    const char *why;
 } BadCase;
 
+#define F_INDIRECT (1ULL << VIRTIO_RING_F_INDIRECT_DESC)
+
 static const BadCase bad_cases[] = {
-    { "loop", bad_loop },
-    { "next-out-of-range", bad_next_range },
-    { "buffer-in-hole", bad_hole },
-    { "buffer-in-mmio", bad_mmio },
-    { "readable-buffer-in-mmio", bad_mmio_readable },
-    { "indirect-table-in-mmio", bad_desc_table_mmio,
-      1ULL << VIRTIO_RING_F_INDIRECT_DESC },
-    { "buffer-past-ram", bad_straddle },
-    { "buffer-wraps", bad_wrap },
-    { "write-then-read", bad_order },
-    { "zero-length", bad_zero_len },
-    { "indirect-without-feature", indirect_ok },
-    { "indirect-nested", bad_nested_indirect,
-      1ULL << VIRTIO_RING_F_INDIRECT_DESC },
-    { "indirect-bad-length", bad_indirect_len,
-      1ULL << VIRTIO_RING_F_INDIRECT_DESC },
-    { "indirect-too-long", bad_indirect_huge,
-      1ULL << VIRTIO_RING_F_INDIRECT_DESC },
-    { "indirect-table-in-hole", bad_indirect_table_hole,
-      1ULL << VIRTIO_RING_F_INDIRECT_DESC },
-    { "indirect-loop", bad_indirect_loop,
-      1ULL << VIRTIO_RING_F_INDIRECT_DESC },
-    { "indirect-with-next", bad_indirect_next,
-      1ULL << VIRTIO_RING_F_INDIRECT_DESC },
-    { "indirect-inside-chain", bad_indirect_in_chain,
-      1ULL << VIRTIO_RING_F_INDIRECT_DESC },
-    { "chain-too-long", bad_too_many,
-      1ULL << VIRTIO_RING_F_INDIRECT_DESC },
+    { "loop", bad_loop, 0,
+      "descriptor chain longer than its table (8 entries): loop" },
+    { "next-out-of-range", bad_next_range, 0,
+      "descriptor next index 8 out of range (8 entries)" },
+    { "buffer-in-hole", bad_hole, 0,
+      "buffer at 0x300000 is not in guest RAM" },
+    { "buffer-in-mmio", bad_mmio, 0,
+      "buffer at 0x200000 is not in guest RAM" },
+    { "readable-buffer-in-mmio", bad_mmio_readable, 0,
+      "buffer at 0x200000 is not in guest RAM" },
+    { "indirect-table-in-mmio", bad_desc_table_mmio, F_INDIRECT,
+      "indirect descriptor inside a chain or an indirect table" },
+    { "buffer-past-ram", bad_straddle, 0,
+      "buffer at 0x100000 is not in guest RAM" },
+    { "buffer-wraps", bad_wrap, 0,
+      "descriptor buffer 0xfffffffffffffffb+0x10 wraps around" },
+    { "write-then-read", bad_order, 0,
+      "device-readable descriptor after a device-writable one" },
+    { "zero-length", bad_zero_len, 0, "zero sized buffers are not allowed" },
+    { "indirect-without-feature", indirect_ok, 0,
+      "indirect descriptor without VIRTIO_RING_F_INDIRECT_DESC" },
+    { "indirect-nested", bad_nested_indirect, F_INDIRECT,
+      "indirect descriptor inside a chain or an indirect table" },
+    { "indirect-bad-length", bad_indirect_len, F_INDIRECT,
+      "invalid indirect table length 24" },
+    { "indirect-too-long", bad_indirect_huge, F_INDIRECT,
+      "invalid indirect table length 16400" },
+    { "indirect-table-in-hole", bad_indirect_table_hole, F_INDIRECT,
+      "descriptor table at 0x300000 is not in guest RAM" },
+    { "indirect-loop", bad_indirect_loop, F_INDIRECT,
+      "descriptor chain longer than its table (2 entries): loop" },
+    { "indirect-with-next", bad_indirect_next, F_INDIRECT,
+      "indirect descriptor with NEXT set" },
+    { "indirect-inside-chain", bad_indirect_in_chain, F_INDIRECT,
+      "indirect descriptor inside a chain or an indirect table" },
+    { "indirect-next-out-of-range", bad_indirect_next_range, F_INDIRECT,
+      "descriptor next index 2 out of range (2 entries)" },
+    /* Caught by the chain length, before the 1024-buffer limit. */
+    { "chain-too-long", bad_too_many, F_INDIRECT,
+      "descriptor chain longer than its table (1024 entries): loop" },
 };
 
 static void test_bad_chain(const void *opaque)
@@ -760,20 +821,54 @@ static void test_bad_chain(const void *opaque)
 
     c->setup();
     kick(0);
-    assert_broken(vdev);
+    assert_broken_for(vdev, c->why);
     teardown();
 }
 
+/*
+ * A head index equal to the queue size; the descriptor it would name,
+ * just past the table, is a valid one.
+ */
 static void test_bad_head(void)
 {
     VirtIODevice *vdev = setup(0);
 
-    g_w16(AVAIL_ADDR + 4, QSIZE);       /* head index out of range */
-    g_w16(AVAIL_ADDR + 2, 1);
-    avail_idx = 1;
-    virtio_queue_notify(vdev, 0);
-    g_assert_true(vdev->broken);
-    g_assert_cmpuint(tdev->handled, ==, 0);
+    set_desc(QSIZE, DATA_ADDR, 8, 0, 0);
+    kick(QSIZE);
+    assert_broken_for(vdev, "queue 0: head descriptor 8 out of range "
+                      "(queue size 8)");
+    teardown();
+}
+
+/*
+ * The longest chains that are valid: every descriptor of the queue, and
+ * every entry of a full indirect table (1024 buffers, the element's
+ * limit).
+ */
+static void test_longest_chain(void)
+{
+    VirtIODevice *vdev = setup(0);
+    unsigned i;
+
+    for (i = 0; i < QSIZE; i++) {
+        set_desc(i, DATA_ADDR + 8 * i, 8, i + 1 < QSIZE ? VRING_DESC_F_NEXT
+                                                        : 0, i + 1);
+    }
+    kick(0);
+    g_assert_cmpuint(tdev->handled, ==, 1);
+    g_assert_false(vdev->broken);
+    teardown();
+
+    vdev = setup(F_INDIRECT);
+    for (i = 0; i < VIRTQUEUE_MAX_SIZE; i++) {
+        set_desc_at(0x40000, i, DATA_ADDR, 8,
+                    i + 1 < VIRTQUEUE_MAX_SIZE ? VRING_DESC_F_NEXT : 0,
+                    i + 1);
+    }
+    set_desc(0, 0x40000, 16 * VIRTQUEUE_MAX_SIZE, VRING_DESC_F_INDIRECT, 0);
+    kick(0);
+    g_assert_cmpuint(tdev->handled, ==, 1);
+    g_assert_false(vdev->broken);
     teardown();
 }
 
@@ -960,8 +1055,13 @@ static void test_iov(void)
 int main(int argc, char **argv)
 {
     unsigned i;
+    int ret;
 
     g_test_init(&argc, &argv, NULL);
+    log_path = g_strdup_printf("%s/test-virtqueue-%d.log", g_get_tmp_dir(),
+                               (int)getpid());
+    g_assert_true(qemu_set_log_filename(log_path, &error_abort));
+    qemu_set_log(LOG_GUEST_ERROR, &error_abort);
     /* The memory map and the device run under the BQL, as in QEMU. */
     bql_lock();
 
@@ -992,10 +1092,13 @@ int main(int argc, char **argv)
     }
     g_test_add_func("/virtio/virtqueue/bad/head-out-of-range",
                     test_bad_head);
+    g_test_add_func("/virtio/virtqueue/longest-chain", test_longest_chain);
     g_test_add_func("/virtio/virtqueue/bad/avail-jump", test_bad_avail_jump);
     g_test_add_func("/virtio/virtqueue/bad/rings-not-ram",
                     test_bad_ring_mmio);
     g_test_add_func("/virtio/virtqueue/bad/queue-size", test_bad_queue_size);
     g_test_add_func("/virtio/virtqueue/fuzz", test_fuzz);
-    return g_test_run();
+    ret = g_test_run();
+    unlink(log_path);
+    return ret;
 }
