@@ -717,6 +717,18 @@ static void virtio_gpu_cleanup_mapping(VirtIOGPU *g,
     res->iov_cnt = 0;
     g_free(res->addrs);
     res->addrs = NULL;
+    g->hostmem -= res->backing_hostmem;
+    res->backing_hostmem = 0;
+}
+
+/*
+ * What an attached backing of @niov pieces costs the host.  Charged to
+ * max_hostmem, as pixels are: otherwise 2,000 zero-sized resources with
+ * 16,384 entries each take 768 MiB that no limit sees.
+ */
+static uint64_t virtio_gpu_backing_hostmem(uint32_t niov)
+{
+    return (uint64_t)niov * (sizeof(struct iovec) + sizeof(uint64_t));
 }
 
 static void virtio_gpu_resource_attach_backing(VirtIOGPU *g,
@@ -748,6 +760,18 @@ static void virtio_gpu_resource_attach_backing(VirtIOGPU *g,
         return;
     }
     res->iov_cnt = niov;
+    /* The same strict limit as for pixels. */
+    if (virtio_gpu_backing_hostmem(niov) >=
+        g->conf_max_hostmem - g->hostmem) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: backing of %" PRIu32 " pieces "
+                      "for resource %" PRIu32 " is over max_hostmem\n",
+                      __func__, niov, ab.resource_id);
+        virtio_gpu_cleanup_mapping(g, res);
+        cmd->error = VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+        return;
+    }
+    res->backing_hostmem = virtio_gpu_backing_hostmem(niov);
+    g->hostmem += res->backing_hostmem;
 }
 
 static void virtio_gpu_resource_detach_backing(VirtIOGPU *g,

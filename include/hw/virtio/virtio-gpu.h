@@ -67,8 +67,12 @@ struct virtio_gpu_simple_resource {
     /* Bit n: shown on scanout n. */
     uint32_t scanout_bitmask;
     pixman_image_t *image;
-    /* Bytes charged against max_hostmem. */
+    /*
+     * Bytes charged against max_hostmem: the pixels, and the backing's
+     * host bookkeeping (iov and addrs) while attached.
+     */
     uint64_t hostmem;
+    uint64_t backing_hostmem;
     QTAILQ_ENTRY(virtio_gpu_simple_resource) next;
 };
 
