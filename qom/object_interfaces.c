@@ -5,28 +5,13 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/id.h"
 #include "qemu/keyval.h"
 #include "qom/object_interfaces.h"
 
 static Object *user_creatable_container(void)
 {
     return container_get(object_get_root(), "/objects");
-}
-
-/* QEMU's rule for ids: a letter, then letters, digits, '-', '.', '_'. */
-static bool id_wellformed(const char *id)
-{
-    int i;
-
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (i = 1; id[i]; i++) {
-        if (!g_ascii_isalnum(id[i]) && !strchr("-._", id[i])) {
-            return false;
-        }
-    }
-    return true;
 }
 
 static ObjectClass *user_creatable_class(const char *type, Error **errp)
@@ -69,8 +54,7 @@ Object *user_creatable_add_from_str(const char *optarg, Error **errp)
     }
     if (!id_wellformed(id)) {
         error_setg(errp, "Parameter 'id' expects an identifier");
-        error_append_hint(errp, "Identifiers consist of letters, digits, "
-                          "'-', '.', '_', starting with a letter.\n");
+        error_append_hint(errp, ID_WELLFORMED_HINT);
         return NULL;
     }
     if (object_resolve_path_component(user_creatable_container(), id)) {
