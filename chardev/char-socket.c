@@ -198,8 +198,8 @@ static bool tcp_chr_open(Chardev *chr, const KeyValList *opts,
         error_setg(errp, "chardev: socket: no path given");
         return false;
     }
-    if (!chardev_opts_get_bool(opts, "server", false, &is_listen, errp) ||
-        !chardev_opts_get_bool(opts, "wait", true, &is_wait, errp)) {
+    if (!keyval_get_bool(opts, "server", false, &is_listen, errp) ||
+        !keyval_get_bool(opts, "wait", true, &is_wait, errp)) {
         return false;
     }
     if (!is_listen && keyval_get(opts, "wait")) {

@@ -6,7 +6,6 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
-#include "qapi/util.h"
 #include "qemu/id.h"
 #include "qemu/keyval.h"
 #include "chardev/char-fe.h"
@@ -41,18 +40,6 @@ Chardev *qemu_chr_find(const char *label)
         }
     }
     return NULL;
-}
-
-bool chardev_opts_get_bool(const KeyValList *opts, const char *key,
-                           bool def, bool *value, Error **errp)
-{
-    const char *str = keyval_get(opts, key);
-
-    if (!str) {
-        *value = def;
-        return true;
-    }
-    return qapi_bool_parse(key, str, value, errp);
 }
 
 /* Fail for the first key of @opts that @cls does not take. */

@@ -11,13 +11,6 @@
 #include "qemu/keyval.h"
 
 /*
- * chardev_opts_get_bool: boolean option @key of @opts ("on"/"off", or
- * yes/no, true/false), @def when absent.
- */
-bool chardev_opts_get_bool(const KeyValList *opts, const char *key,
-                           bool def, bool *value, Error **errp);
-
-/*
  * A backend.  Instances are allocated with instance_size bytes and start
  * with a Chardev.
  */

@@ -5,6 +5,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/util.h"
 #include "qemu/keyval.h"
 
 /* Read up to an unescaped @stop or ','; ",," yields ','. */
@@ -86,6 +87,18 @@ const char *keyval_get(const KeyValList *kv, const char *key)
         }
     }
     return NULL;
+}
+
+bool keyval_get_bool(const KeyValList *kv, const char *key, bool def,
+                     bool *value, Error **errp)
+{
+    const char *str = keyval_get(kv, key);
+
+    if (!str) {
+        *value = def;
+        return true;
+    }
+    return qapi_bool_parse(key, str, value, errp);
 }
 
 void keyval_free(KeyValList *kv)

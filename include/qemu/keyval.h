@@ -31,6 +31,12 @@ KeyValList *keyval_parse(const char *str, const char *implied_key,
 /* The value of @key, or NULL; the last occurrence wins. */
 const char *keyval_get(const KeyValList *kv, const char *key);
 void keyval_free(KeyValList *kv);
+/*
+ * Boolean @key of @kv ("on"/"yes"/"true", "off"/"no"/"false"), @def when
+ * absent; false with "Parameter 'KEY' expects 'on' or 'off'" otherwise.
+ */
+bool keyval_get_bool(const KeyValList *kv, const char *key, bool def,
+                     bool *value, Error **errp);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KeyValList, keyval_free)
 
