@@ -4,11 +4,13 @@
  * main loop's timers, and the Big QEMU Lock.
  *
  * One iteration (main_loop_wait):
- *   1. let glib prepare its sources and collect their file descriptors;
- *   2. shorten glib's timeout to the first main-loop timer deadline;
+ *   1. let glib prepare its sources and collect their file descriptors,
+ *      then let the poll notifiers (libslirp) append theirs;
+ *   2. shorten the timeout to the first main-loop timer deadline;
  *   3. drop the BQL and poll;
- *   4. take the BQL back, dispatch what glib found ready (the main
- *      AioContext runs bottom halves here), then run expired timers.
+ *   4. take the BQL back, tell the poll notifiers, dispatch what glib
+ *      found ready (the main AioContext runs bottom halves here), then
+ *      run expired timers.
  */
 
 #include "qemu/osdep.h"
@@ -70,6 +72,18 @@ bool qemu_in_main_thread(void)
 }
 
 static AioContext *qemu_aio_context;
+static NotifierList main_loop_poll_notifiers =
+    NOTIFIER_LIST_INITIALIZER(main_loop_poll_notifiers);
+
+void main_loop_poll_add_notifier(Notifier *notify)
+{
+    notifier_list_add(&main_loop_poll_notifiers, notify);
+}
+
+void main_loop_poll_remove_notifier(Notifier *notify)
+{
+    notifier_remove(notify);
+}
 
 AioContext *qemu_get_aio_context(void)
 {
@@ -146,9 +160,11 @@ void main_loop_wait(int nonblocking)
 {
     GMainContext *context = g_main_context_default();
     static GArray *pollfds;
+    MainLoopPoll mlpoll;
     int64_t timeout_ns;
     gint max_priority, glib_timeout;
     guint n_fds;
+    int ret;
 
     assert(bql_locked());
     if (!pollfds) {
@@ -165,6 +181,13 @@ void main_loop_wait(int nonblocking)
         }
         g_array_set_size(pollfds, n_fds);
     }
+    /* glib's descriptors first; the notifiers append after them. */
+    g_array_set_size(pollfds, n_fds);
+
+    mlpoll.state = MAIN_LOOP_POLL_FILL;
+    mlpoll.timeout = UINT32_MAX;
+    mlpoll.pollfds = pollfds;
+    notifier_list_notify(&main_loop_poll_notifiers, &mlpoll);
 
     if (nonblocking) {
         timeout_ns = 0;
@@ -173,12 +196,19 @@ void main_loop_wait(int nonblocking)
     } else {
         timeout_ns = (int64_t)glib_timeout * SCALE_MS;
     }
+    if (mlpoll.timeout != UINT32_MAX) {
+        timeout_ns = qemu_soonest_timeout(timeout_ns,
+                                          (int64_t)mlpoll.timeout * SCALE_MS);
+    }
     timeout_ns = qemu_soonest_timeout(
         timeout_ns, timerlistgroup_deadline_ns(&main_loop_tlg));
 
     bql_unlock();
-    qemu_poll_ns((GPollFD *)pollfds->data, n_fds, timeout_ns);
+    ret = qemu_poll_ns((GPollFD *)pollfds->data, pollfds->len, timeout_ns);
     bql_lock();
+
+    mlpoll.state = ret < 0 ? MAIN_LOOP_POLL_ERR : MAIN_LOOP_POLL_OK;
+    notifier_list_notify(&main_loop_poll_notifiers, &mlpoll);
 
     if (g_main_context_check(context, max_priority,
                              (GPollFD *)pollfds->data, n_fds)) {

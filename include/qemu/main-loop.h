@@ -12,6 +12,7 @@
 #define QEMU_MAIN_LOOP_H
 
 #include "block/aio.h"
+#include "qemu/notify.h"
 #include "qemu/thread.h"
 
 /**
@@ -27,6 +28,28 @@ int qemu_init_main_loop(Error **errp);
  * Must be called with the BQL held.
  */
 void main_loop_wait(int nonblocking);
+
+/*
+ * Poll notifiers: code that keeps its own set of file descriptors (libslirp)
+ * joins the main loop's poll() through them.  Each iteration calls every
+ * notifier twice with a MainLoopPoll: first with state
+ * MAIN_LOOP_POLL_FILL, to append GPollFDs to @pollfds and lower @timeout
+ * (milliseconds, UINT32_MAX for none); then, after poll(), with
+ * MAIN_LOOP_POLL_OK (revents filled in) or MAIN_LOOP_POLL_ERR.  Indices
+ * into @pollfds stay valid between the two calls.  BQL held.
+ */
+#define MAIN_LOOP_POLL_FILL 0
+#define MAIN_LOOP_POLL_ERR  1
+#define MAIN_LOOP_POLL_OK   2
+
+typedef struct MainLoopPoll {
+    int state;
+    uint32_t timeout;
+    GArray *pollfds;
+} MainLoopPoll;
+
+void main_loop_poll_add_notifier(Notifier *notify);
+void main_loop_poll_remove_notifier(Notifier *notify);
 
 /* qemu_get_aio_context: the main loop's AioContext. */
 AioContext *qemu_get_aio_context(void);
