@@ -4,8 +4,9 @@
  *
  * Start-up happens in this order, as in QEMU:
  *   1. parse every option (help requests print and exit here);
- *   2. main loop, character devices and monitors;
- *   3. accelerator, machine, memory map (the board builds RAM, buses);
+ *   2. main loop, character devices and monitors, network backends;
+ *   3. accelerator, machine, memory map (the board builds RAM, buses,
+ *      -nic NICs);
  *   4. the qtest server, then -device in command-line order;
  *   5. start the VM unless -S.
  * An error at any step prints one line in QEMU's form, prefixed with the
@@ -27,6 +28,7 @@
 #include "qemu/units.h"
 #include "chardev/char.h"
 #include "monitor/monitor.h"
+#include "net/net.h"
 #include "exec/memory.h"
 #include "exec/address-spaces.h"
 #include "hw/boards.h"
@@ -59,6 +61,8 @@ typedef enum {
     OPT_LOGFILE,
     OPT_TRACE,
     OPT_OBJECT,
+    OPT_NETDEV,
+    OPT_NIC,
 } OptionIndex;
 
 typedef struct OptionDef {
@@ -121,6 +125,18 @@ static const OptionDef options[] = {
       "-object TYPENAME[,PROP1=VALUE1,...]\n"
       "                 create a new object of type TYPENAME ('help' "
       "lists them)" },
+    { "netdev", true, OPT_NETDEV,
+      "-netdev user,id=str[,ipv4=on|off][,net=addr[/mask]][,host=addr]\n"
+      "         [,ipv6=on|off][,restrict=on|off][,dhcpstart=addr]"
+      "[,dns=addr]\n"
+      "         [,hostfwd=[tcp|udp]:[hostaddr]:hostport-[guestaddr]:"
+      "guestport]\n"
+      "                 user mode network backend 'str' on libslirp "
+      "('help' for a list)" },
+    { "nic", true, OPT_NIC,
+      "-nic user|none[,model=mn][,mac=macaddr][,user options]\n"
+      "                 a NIC (model=help for a list) with its own "
+      "backend" },
 };
 
 /* One command-line option with its argument, in command-line order. */
@@ -517,6 +533,12 @@ static void process_help_options(void)
                 exit(0);
             }
             break;
+        case OPT_NETDEV:
+            if (!strcmp(opt->arg, "help") || !strcmp(opt->arg, "?")) {
+                net_help_backends();
+                exit(0);
+            }
+            break;
         default:
             break;
         }
@@ -782,6 +804,28 @@ void qemu_init(int argc, char **argv)
     }
     loc_set_none();
 
+    /* Network backends: -netdev first, then -nic, as QEMU does. */
+    for (i = 0; i < cmd_options->len; i++) {
+        CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
+        g_autofree char *loc = option_location(opt);
+
+        loc_set_str(loc);
+        if (opt->def->index == OPT_NETDEV && !netdev_add_opts(opt->arg,
+                                                              &err)) {
+            opt_fail(err);
+        }
+    }
+    for (i = 0; i < cmd_options->len; i++) {
+        CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
+        g_autofree char *loc = option_location(opt);
+
+        loc_set_str(loc);
+        if (opt->def->index == OPT_NIC && !net_param_nic(opt->arg, &err)) {
+            opt_fail(err);
+        }
+    }
+    loc_set_none();
+
     /* Accelerator and machine. */
     if (machine_name) {
         mc = machine_find_class(machine_name);
@@ -868,6 +912,7 @@ void qemu_init(int argc, char **argv)
         }
     }
     loc_set_none();
+    net_check_clients();
 
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
     if (!start_stopped) {
@@ -887,6 +932,8 @@ void qemu_cleanup(int status)
     monitor_cleanup();
     qemu_chr_cleanup();
     user_creatable_cleanup();
+    /* Backends close their host sockets (hostfwd listeners). */
+    net_cleanup();
     /*
      * Let RCU callbacks queued so far (old memory maps, finalised
      * regions) run, so that nothing is left half freed at exit.

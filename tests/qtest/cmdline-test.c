@@ -12,7 +12,10 @@
 
 #include "qemu/osdep.h"
 
+#include <arpa/inet.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "libqtest.h"
 
@@ -230,10 +233,131 @@ static void test_help(void)
     assert_help("-accel help", "Accelerators supported in QEMU binary:\n",
                 NULL);
     assert_help("-version", "QEMU emulator version ", NULL);
+    assert_help("-help", "QEMU emulator version ", "\n-netdev user,");
+    assert_help("-help", "QEMU emulator version ", "\n-nic ");
+    if (qtest_has_netdev("user")) {
+        assert_help("-netdev help", "Available netdev backend types:\n",
+                    "\nuser\n");
+    }
     if (qtest_has_device("pci-testdev")) {
         assert_help("-device help", "", "name \"pci-testdev\", bus PCI");
         assert_help("-device pci-testdev,help", "pci-testdev options:\n",
                     NULL);
+    }
+}
+
+/* -netdev and -nic: QEMU's messages, one line each. */
+static void test_netdev_options(void)
+{
+    static const struct {
+        const char *args;
+        const char *msg;
+    } bad[] = {
+        { "user", "Parameter 'id' is missing" },
+        { "foo,id=n0", "Parameter 'type' does not accept value 'foo'" },
+        { "user,id=n0,bogus=1", "Invalid parameter 'bogus'" },
+        { "user,id=n0,restrict=maybe",
+          "Parameter 'restrict' expects 'on' or 'off'" },
+        { "user,id=n0,ipv6=x", "Parameter 'ipv6' expects 'on' or 'off'" },
+        { "user,id=n0,ipv4=off,ipv6=off", "IPv4 and IPv6 disabled" },
+        { "user,id=n0,net=foo", "Failed to parse netmask" },
+        { "user,id=n0,net=10.0.2.0/33",
+          "Invalid netmask provided (must be in range 4-32)" },
+        { "user,id=n0,net=10.0.2.0/24x",
+          "Failed to parse netmask (trailing chars)" },
+        { "user,id=n0,host=zz", "Failed to parse host" },
+        { "user,id=n0,host=1.2.3.4", "Host doesn't belong to network" },
+        { "user,id=n0,dns=zz", "Failed to parse DNS" },
+        { "user,id=n0,dns=10.0.2.2", "DNS must be different from host" },
+        { "user,id=n0,dhcpstart=zz", "Failed to parse DHCP start address" },
+        { "user,id=n0,dhcpstart=10.0.3.5",
+          "DHCP doesn't belong to network" },
+        { "user,id=n0,dhcpstart=10.0.2.3",
+          "DHCP must be different from host and DNS" },
+        { "user,id=n0,hostfwd=xyz",
+          "Invalid host forwarding rule 'xyz' (No : separators)" },
+        { "user,id=n0,hostfwd=sctp::1-:2",
+          "Invalid host forwarding rule 'sctp::1-:2' (Bad protocol name)" },
+        { "user,id=n0,hostfwd=tcp:zz:1-:2",
+          "Invalid host forwarding rule 'tcp:zz:1-:2' (Bad host address)" },
+        { "user,id=n0,hostfwd=tcp::1",
+          "Invalid host forwarding rule 'tcp::1' (Bad host port "
+          "separator)" },
+        { "user,id=n0,hostfwd=tcp::99999-:22",
+          "Invalid host forwarding rule 'tcp::99999-:22' (Bad host port)" },
+        { "user,id=n0,hostfwd=tcp::1-zz:2",
+          "Invalid host forwarding rule 'tcp::1-zz:2' (Bad guest "
+          "address)" },
+        { "user,id=n0,hostfwd=tcp::1-:0",
+          "Invalid host forwarding rule 'tcp::1-:0' (Bad guest port)" },
+    };
+    size_t i;
+
+    if (!qtest_has_netdev("user")) {
+        g_test_skip("no -netdev user in this binary");
+        return;
+    }
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        g_autofree char *args = g_strdup_printf("-netdev %s", bad[i].args);
+        g_autofree char *msg = g_strdup_printf("-netdev %s: %s",
+                                               bad[i].args, bad[i].msg);
+
+        assert_refused(args, msg);
+    }
+    /* QEMU adds a line of hint after this one. */
+    assert_refused_prefix("-netdev user,id=0n", "-netdev user,id=0n: "
+                          "Parameter 'id' expects an identifier\n");
+    assert_refused("-netdev user,id=n0 -netdev user,id=n0",
+                   "-netdev user,id=n0: Duplicate ID 'n0' for netdev");
+}
+
+/*
+ * A hostfwd port that is taken: QEMU says it could not set the rule up;
+ * we add why.
+ */
+static void test_hostfwd_in_use(void)
+{
+    static const struct {
+        const char *proto;
+        int type;
+    } cases[] = { { "tcp", SOCK_STREAM }, { "udp", SOCK_DGRAM } };
+    size_t i;
+
+    if (!qtest_has_netdev("user")) {
+        g_test_skip("no -netdev user in this binary");
+        return;
+    }
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct sockaddr_in sa = {
+            .sin_family = AF_INET,
+            .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+        };
+        socklen_t sl = sizeof(sa);
+        int fd = socket(AF_INET, cases[i].type, 0);
+        g_autofree char *rule = NULL;
+        g_autofree char *args = NULL;
+        g_autofree char *msg = NULL;
+
+        g_assert_cmpint(fd, >=, 0);
+        g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+        g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &sl), ==, 0);
+        if (cases[i].type == SOCK_STREAM) {
+            g_assert_cmpint(listen(fd, 1), ==, 0);
+        }
+        rule = g_strdup_printf("%s:127.0.0.1:%u-:22", cases[i].proto,
+                               ntohs(sa.sin_port));
+        args = g_strdup_printf("-netdev user,id=n0,hostfwd=%s", rule);
+        msg = g_strdup_printf("%s: Could not set up host forwarding rule "
+                              "'%s'", args, rule);
+        if (qtest_qemu_is_upstream()) {
+            assert_refused(args, msg);
+        } else {
+            g_autofree char *full = g_strdup_printf(
+                "%s: Address already in use", msg);
+
+            assert_refused(args, full);
+        }
+        close(fd);
     }
 }
 
@@ -361,6 +485,8 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/cmdline/mon-missing-chardev",
                     test_mon_missing_chardev);
     g_test_add_func("/x86_64/cmdline/help", test_help);
+    g_test_add_func("/x86_64/cmdline/netdev", test_netdev_options);
+    g_test_add_func("/x86_64/cmdline/hostfwd-in-use", test_hostfwd_in_use);
     g_test_add_data_func("/x86_64/cmdline/signal/term",
                          GINT_TO_POINTER(SIGTERM), test_signal);
     g_test_add_data_func("/x86_64/cmdline/signal/int",

@@ -1313,6 +1313,41 @@ void qmp_expect_error_and_unref(JsonObject *rsp, const char *class)
     json_object_unref(rsp);
 }
 
+bool qtest_qemu_is_upstream(void)
+{
+    static int upstream = -1;
+
+    if (upstream < 0) {
+        const char *argv[] = { qtest_qemu_binary(), "-version", NULL };
+        g_autofree char *out = NULL;
+
+        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
+                                   G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                   &out, NULL, NULL, NULL));
+        upstream = !strstr(out, "qemu-lab");
+    }
+    return upstream;
+}
+
+bool qtest_has_netdev(const char *type)
+{
+    static char *out;
+    g_autofree char *line = g_strdup_printf("\n%s\n", type);
+
+    if (!out) {
+        const char *argv[] = {
+            qtest_qemu_binary(), "-netdev", "help", NULL
+        };
+
+        if (!g_spawn_sync(NULL, (char **)argv, NULL,
+                          G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                          NULL, NULL, NULL) || !out) {
+            out = g_strdup("");
+        }
+    }
+    return strstr(out, line) != NULL;
+}
+
 bool qtest_has_device(const char *name)
 {
     static GHashTable *types;

@@ -53,6 +53,19 @@ const char *qtest_qemu_wrapper(void);
 bool qtest_has_accel(const char *name);
 
 /*
+ * Whether the binary is upstream QEMU rather than this tree's (its
+ * -version does not say "qemu-lab"), for cases that check behaviour only
+ * ours has.  Asked once per process.
+ */
+bool qtest_qemu_is_upstream(void);
+
+/*
+ * Whether "-netdev help" lists backend @type ("user": built with
+ * libslirp).  Asked once per process.
+ */
+bool qtest_has_netdev(const char *type);
+
+/*
  * Whether the binary knows device type @name (qom-list-types of a
  * throw-away instance, asked once per process).  False when the binary
  * cannot answer qom-list-types.
