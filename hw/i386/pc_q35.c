@@ -14,6 +14,7 @@
  *
  * Interrupts: PIRQ A..H of the host bridge drive IOAPIC inputs 16..23;
  * the PIT (/machine/pit, ports 0x40-0x43) drives input 2.
+ * -nic NICs (default model virtio-net-pci) go on pcie.0 after the MCH.
  * system_reset needs nothing of our own: the default resets every device
  * without a bus, and the host resets pcie.0 and the devices on it.
  */
@@ -24,6 +25,7 @@
 #include "exec/address-spaces.h"
 #include "hw/boards.h"
 #include "hw/i386/ioapic.h"
+#include "hw/pci/pci_host.h"
 #include "hw/pci-host/q35.h"
 #include "hw/timer/i8254.h"
 
@@ -78,6 +80,9 @@ static void pc_q35_init(MachineState *ms)
     }
     object_property_add_child(OBJECT(ms), "q35", OBJECT(host));
     qdev_realize_and_unref(host, NULL, &error_fatal);
+
+    pci_init_nic_devices(PCI_HOST_BRIDGE(host)->bus,
+                         MACHINE_GET_CLASS(ms)->default_nic);
 }
 
 static void pc_q35_machine_class_init(ObjectClass *oc, const void *data)
@@ -88,6 +93,8 @@ static void pc_q35_machine_class_init(ObjectClass *oc, const void *data)
     mc->alias = "q35";
     mc->is_default = true;
     mc->init = pc_q35_init;
+    /* QEMU's q35 default is e1000e, which this tree does not have. */
+    mc->default_nic = "virtio-net-pci";
 }
 
 static const TypeInfo pc_q35_types[] = {

@@ -16,6 +16,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/cutils.h"
+#include "qemu/error-report.h"
 #include "qemu/log.h"
 #include "qemu/rcu.h"
 #include "exec/address-spaces.h"
@@ -23,6 +24,7 @@
 #include "hw/pci/pci_bus.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/msix.h"
+#include "net/net.h"
 
 static QTAILQ_HEAD(, PCIBus) pci_root_buses =
     QTAILQ_HEAD_INITIALIZER(pci_root_buses);
@@ -924,3 +926,61 @@ static const TypeInfo pci_types[] = {
 };
 
 DEFINE_TYPES(pci_types)
+
+/* -nic */
+
+/*
+ * Create the NICs of -nic options on @bus: model=help lists the PCI
+ * network devices and exits; an unknown model is a fatal error, with
+ * QEMU's wording.  @default_model is the board's for -nic without model.
+ */
+void pci_init_nic_devices(PCIBus *bus, const char *default_model)
+{
+    g_autoptr(GSList) list = object_class_get_list_sorted(TYPE_PCI_DEVICE,
+                                                          false);
+    g_autoptr(GPtrArray) models = g_ptr_array_new();
+    GSList *el;
+    int i;
+
+    for (el = list; el; el = el->next) {
+        DeviceClass *dc = el->data;
+
+        if (dc->user_creatable &&
+            (dc->categories & BIT(DEVICE_CATEGORY_NETWORK))) {
+            g_ptr_array_add(models,
+                            (char *)object_class_get_name(el->data));
+        }
+    }
+    g_ptr_array_add(models, NULL);
+
+    for (i = 0; i < nb_nics; i++) {
+        NICInfo *nd = &nd_table[i];
+        const char *model = nd->model ? nd->model : default_model;
+        g_autofree char *mac = NULL;
+        DeviceState *dev;
+
+        if (nd->instantiated) {
+            continue;
+        }
+        if (qemu_show_nic_models(model,
+                                 (const char *const *)models->pdata) < 0) {
+            if (!strcmp(model, "help") || !strcmp(model, "?")) {
+                exit(0);
+            }
+            error_report("Unsupported NIC model: %s", model);
+            exit(1);
+        }
+        dev = qdev_new(model);
+        mac = g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x",
+                              nd->macaddr.a[0], nd->macaddr.a[1],
+                              nd->macaddr.a[2], nd->macaddr.a[3],
+                              nd->macaddr.a[4], nd->macaddr.a[5]);
+        object_property_parse(OBJECT(dev), "mac", mac, &error_fatal);
+        if (nd->netdev) {
+            object_property_parse(OBJECT(dev), "netdev", nd->netdev->name,
+                                  &error_fatal);
+        }
+        qdev_realize_and_unref(dev, BUS(bus), &error_fatal);
+        nd->instantiated = true;
+    }
+}

@@ -634,6 +634,38 @@ void virtqueue_push(VirtQueue *vq, const VirtQueueElement *elem,
     virtqueue_flush(vq, 1);
 }
 
+int virtqueue_avail_bytes(VirtQueue *vq, unsigned int in_bytes,
+                          unsigned int out_bytes)
+{
+    g_autoptr(GPtrArray) elems = g_ptr_array_new_with_free_func(g_free);
+    bool notification = vq->notification;
+    uint64_t in = 0, out = 0;
+    bool enough = !in_bytes && !out_bytes;
+    guint i;
+
+    /*
+     * Peek by popping and putting back; with notification off, pop
+     * leaves avail_event alone.
+     */
+    vq->notification = false;
+    while (!enough) {
+        VirtQueueElement *elem = virtqueue_pop(vq, sizeof(*elem));
+
+        if (!elem) {
+            break;
+        }
+        g_ptr_array_add(elems, elem);
+        in += iov_size(elem->in_sg, elem->in_num);
+        out += iov_size(elem->out_sg, elem->out_num);
+        enough = in >= in_bytes && out >= out_bytes;
+    }
+    for (i = elems->len; i-- > 0;) {
+        virtqueue_unpop(vq, g_ptr_array_index(elems, i), 0);
+    }
+    vq->notification = notification;
+    return enough;
+}
+
 /* Interrupts */
 
 static void virtio_notify_vector(VirtIODevice *vdev, uint16_t vector)

@@ -34,6 +34,8 @@ struct MachineClass {
 
     bool is_default;
     uint64_t default_ram_size;
+    /* The NIC model of "-nic TYPE" without model=. */
+    const char *default_nic;
 };
 
 struct MachineState {

@@ -27,9 +27,20 @@ typedef void (*DeviceRealize)(DeviceState *dev, Error **errp);
 typedef void (*DeviceUnrealize)(DeviceState *dev);
 typedef void (*DeviceReset)(DeviceState *dev);
 
+/*
+ * What a device is for (QEMU's DeviceCategory), as bits of
+ * DeviceClass.categories: "-nic model=help" lists the NETWORK ones.
+ */
+typedef enum DeviceCategory {
+    DEVICE_CATEGORY_NETWORK,
+    DEVICE_CATEGORY_MAX
+} DeviceCategory;
+
 struct DeviceClass {
     ObjectClass parent_class;
 
+    /* BIT(DEVICE_CATEGORY_*) */
+    unsigned long categories;
     const char *desc;
     /* The bus type the device plugs into; NULL for none. */
     const char *bus_type;

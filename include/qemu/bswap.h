@@ -62,4 +62,33 @@ static inline void stq_le_p(void *ptr, uint64_t v)
     memcpy(ptr, &v, sizeof(v));
 }
 
+/* Big-endian (network order) ones, for packet headers. */
+static inline uint16_t lduw_be_p(const void *ptr)
+{
+    uint16_t v;
+
+    memcpy(&v, ptr, sizeof(v));
+    return be16_to_cpu(v);
+}
+
+static inline uint32_t ldl_be_p(const void *ptr)
+{
+    uint32_t v;
+
+    memcpy(&v, ptr, sizeof(v));
+    return be32_to_cpu(v);
+}
+
+static inline void stw_be_p(void *ptr, uint16_t v)
+{
+    v = cpu_to_be16(v);
+    memcpy(ptr, &v, sizeof(v));
+}
+
+static inline void stl_be_p(void *ptr, uint32_t v)
+{
+    v = cpu_to_be32(v);
+    memcpy(ptr, &v, sizeof(v));
+}
+
 #endif /* QEMU_BSWAP_H */

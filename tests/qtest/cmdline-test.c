@@ -239,6 +239,10 @@ static void test_help(void)
         assert_help("-netdev help", "Available netdev backend types:\n",
                     "\nuser\n");
     }
+    if (qtest_has_netdev("user") && qtest_has_device("virtio-net-pci")) {
+        assert_help("-nic user,model=help", "Supported NIC models:\n",
+                    "virtio-net-pci\n");
+    }
     if (qtest_has_device("pci-testdev")) {
         assert_help("-device help", "", "name \"pci-testdev\", bus PCI");
         assert_help("-device pci-testdev,help", "pci-testdev options:\n",
@@ -309,6 +313,29 @@ static void test_netdev_options(void)
                           "Parameter 'id' expects an identifier\n");
     assert_refused("-netdev user,id=n0 -netdev user,id=n0",
                    "-netdev user,id=n0: Duplicate ID 'n0' for netdev");
+}
+
+/* -nic and the NIC's properties. */
+static void test_nic_options(void)
+{
+    if (!qtest_has_netdev("user")) {
+        g_test_skip("no -netdev user in this binary");
+        return;
+    }
+    assert_refused("-nic user,model=foo", "Unsupported NIC model: foo");
+    assert_refused("-nic user,mac=zz",
+                   "-nic user,mac=zz: invalid syntax for ethernet address");
+    assert_refused("-netdev user,id=n0 -device virtio-net-pci,netdev=n1",
+                   "-device virtio-net-pci,netdev=n1: Property "
+                   "'virtio-net-device.netdev' can't find value 'n1'");
+    assert_refused("-netdev user,id=n0 -device virtio-net-pci,netdev=n0 "
+                   "-device virtio-net-pci,netdev=n0",
+                   "-device virtio-net-pci,netdev=n0: Property "
+                   "'virtio-net-device.netdev' can't take value 'n0', it's "
+                   "in use");
+    assert_refused("-device virtio-net-pci,mac=zz",
+                   "-device virtio-net-pci,mac=zz: Property "
+                   "'virtio-net-device.mac' doesn't take value 'zz'");
 }
 
 /*
@@ -486,6 +513,7 @@ int main(int argc, char **argv)
                     test_mon_missing_chardev);
     g_test_add_func("/x86_64/cmdline/help", test_help);
     g_test_add_func("/x86_64/cmdline/netdev", test_netdev_options);
+    g_test_add_func("/x86_64/cmdline/nic", test_nic_options);
     g_test_add_func("/x86_64/cmdline/hostfwd-in-use", test_hostfwd_in_use);
     g_test_add_data_func("/x86_64/cmdline/signal/term",
                          GINT_TO_POINTER(SIGTERM), test_signal);

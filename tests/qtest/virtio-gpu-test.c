@@ -23,23 +23,6 @@
 #define HDR_SIZE        sizeof(struct virtio_gpu_ctrl_hdr)
 #define FMT_BGRX        VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM
 
-/* Is the emulator under test upstream QEMU rather than this tree's? */
-static bool upstream_qemu(void)
-{
-    static int upstream = -1;
-
-    if (upstream < 0) {
-        const char *argv[] = { qtest_qemu_binary(), "-version", NULL };
-        g_autofree char *out = NULL;
-
-        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
-                                   G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                                   &out, NULL, NULL, NULL));
-        upstream = !strstr(out, "qemu-lab");
-    }
-    return upstream;
-}
-
 /* Does the emulator's virtio-gpu-pci have property @prop? */
 static bool gpu_has_property(const char *prop)
 {
@@ -729,7 +712,7 @@ static void test_reset_reentrant(void)
      * Debian's QEMU 7.2 logs nothing here (the rest passes there): the
      * line is checked for ours only.
      */
-    if (!upstream_qemu()) {
+    if (!qtest_qemu_is_upstream()) {
         assert_file_contains(log, "Blocked re-entrant IO on MemoryRegion: "
                              "virtio-pci-common");
     }
@@ -747,7 +730,7 @@ static void test_hostmem_cap(void)
     uint8_t bar;
     Fixture f;
 
-    if (upstream_qemu() && !gpu_has_property("hostmem")) {
+    if (qtest_qemu_is_upstream() && !gpu_has_property("hostmem")) {
         g_test_skip("this virtio-gpu-pci has no hostmem property "
                     "(QEMU before 9.2)");
         return;
@@ -830,7 +813,7 @@ static void test_hostmem_backing(void)
     Fixture f;
     int id;
 
-    if (upstream_qemu()) {
+    if (qtest_qemu_is_upstream()) {
         g_test_skip("QEMU charges only the pixels of a resource");
         return;
     }
@@ -878,7 +861,7 @@ static void test_hostmem_invalid(void)
     Fixture f;
     int i;
 
-    if (upstream_qemu()) {
+    if (qtest_qemu_is_upstream()) {
         g_test_skip("QEMU aborts in pci_register_bar() on these sizes");
         return;
     }
@@ -927,7 +910,7 @@ static void test_cmdq_block_resume(void)
     gint64 end;
     Fixture f;
 
-    if (upstream_qemu()) {
+    if (qtest_qemu_is_upstream()) {
         g_test_skip("x-console-gl-block is ours: QEMU blocks the queue "
                     "only from GL display backends");
         return;
@@ -1252,7 +1235,7 @@ static void test_bad_cmd(const void *opaque)
     const BadCmd *bad = opaque;
     Fixture *f;
 
-    if (bad->qemu_differs && upstream_qemu()) {
+    if (bad->qemu_differs && qtest_qemu_is_upstream()) {
         g_test_skip(bad->qemu_differs);
         return;
     }

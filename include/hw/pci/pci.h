@@ -380,6 +380,8 @@ int pci_bus_get_irq_level(PCIBus *bus, int irq_num);
 PCIBus *pci_root_bus_next(PCIBus *prev);
 
 PCIDevice *pci_find_device(PCIBus *bus, int bus_num, uint8_t devfn);
+/* Create the -nic NICs on @bus (@default_model when -nic names none). */
+void pci_init_nic_devices(PCIBus *bus, const char *default_model);
 void pci_for_each_device(PCIBus *bus, int bus_num, pci_bus_dev_fn fn,
                          void *opaque);
 

@@ -251,6 +251,13 @@ void virtqueue_unpop(VirtQueue *vq, const VirtQueueElement *elem,
 /* Un-pop the last @num popped elements; false if fewer were in flight. */
 bool virtqueue_rewind(VirtQueue *vq, unsigned int num);
 
+/*
+ * Whether the available chains offer at least @in_bytes device-writable
+ * and @out_bytes device-readable bytes together (1) or not (0).  Nothing
+ * is consumed; a malformed chain met on the way breaks the device.
+ */
+int virtqueue_avail_bytes(VirtQueue *vq, unsigned int in_bytes,
+                          unsigned int out_bytes);
 /* Nonzero when no request is available (or the queue is not set up). */
 int virtio_queue_empty(VirtQueue *vq);
 /* Tell the driver whether notifications are wanted (NO_NOTIFY/avail_event). */

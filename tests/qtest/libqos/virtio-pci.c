@@ -358,11 +358,16 @@ QVirtioPCIDevice *qvirtio_pci_device_new(QPCIDevice *pdev)
 
     g_assert_cmphex(qpci_config_readw(pdev, PCI_VENDOR_ID), ==,
                     QVIRTIO_PCI_VENDOR_ID);
-    g_assert_cmphex(device_id, >=, QVIRTIO_PCI_DEVICE_ID_BASE);
+    g_assert_cmphex(device_id, >=, QVIRTIO_PCI_TRANS_ID_FIRST);
     d->pdev = pdev;
     d->vdev.bus = &qvirtio_pci;
     d->vdev.qts = pdev->bus->qts;
-    d->vdev.device_type = device_id - QVIRTIO_PCI_DEVICE_ID_BASE;
+    if (device_id >= QVIRTIO_PCI_DEVICE_ID_BASE) {
+        d->vdev.device_type = device_id - QVIRTIO_PCI_DEVICE_ID_BASE;
+    } else {
+        g_assert_cmphex(device_id, <=, QVIRTIO_PCI_TRANS_ID_LAST);
+        d->vdev.device_type = qpci_config_readw(pdev, PCI_SUBSYSTEM_ID);
+    }
     d->config_msix_entry = VIRTIO_MSI_NO_VECTOR;
 
     qvirtio_pci_parse_regs(d, VIRTIO_PCI_CAP_COMMON_CFG, &d->common);
@@ -377,16 +382,23 @@ QVirtioPCIDevice *qvirtio_pci_device_new(QPCIDevice *pdev)
 }
 
 typedef struct FindCtx {
-    uint16_t device_id;
+    uint16_t device_type;
     QPCIDevice *found;
+    QPCIDevice *transitional;
 } FindCtx;
 
 static void find_one(QPCIDevice *dev, int devfn, void *data)
 {
     FindCtx *ctx = data;
+    uint16_t id = qpci_config_readw(dev, PCI_DEVICE_ID);
 
-    if (!ctx->found) {
+    if (!ctx->found && id == QVIRTIO_PCI_DEVICE_ID_BASE + ctx->device_type) {
         ctx->found = dev;
+    } else if (!ctx->transitional && id >= QVIRTIO_PCI_TRANS_ID_FIRST &&
+               id <= QVIRTIO_PCI_TRANS_ID_LAST &&
+               qpci_config_readw(dev, PCI_SUBSYSTEM_ID) ==
+               ctx->device_type) {
+        ctx->transitional = dev;
     } else {
         g_free(dev);
     }
@@ -394,11 +406,15 @@ static void find_one(QPCIDevice *dev, int devfn, void *data)
 
 QVirtioPCIDevice *qvirtio_pci_device_find(QPCIBus *bus, uint16_t device_type)
 {
-    FindCtx ctx = { .device_id = QVIRTIO_PCI_DEVICE_ID_BASE + device_type };
+    FindCtx ctx = { .device_type = device_type };
 
-    qpci_device_foreach(bus, QVIRTIO_PCI_VENDOR_ID, ctx.device_id, find_one,
-                        &ctx);
-    return ctx.found ? qvirtio_pci_device_new(ctx.found) : NULL;
+    qpci_device_foreach(bus, QVIRTIO_PCI_VENDOR_ID, -1, find_one, &ctx);
+    if (ctx.found) {
+        g_free(ctx.transitional);
+        return qvirtio_pci_device_new(ctx.found);
+    }
+    return ctx.transitional ? qvirtio_pci_device_new(ctx.transitional)
+                            : NULL;
 }
 
 void qvirtio_pci_device_free(QVirtioPCIDevice *d)

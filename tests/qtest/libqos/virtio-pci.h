@@ -18,6 +18,13 @@
 /* PCI ids of modern virtio devices: Linux's uapi headers have none. */
 #define QVIRTIO_PCI_VENDOR_ID           0x1af4
 #define QVIRTIO_PCI_DEVICE_ID_BASE      0x1040
+/*
+ * Transitional devices (QEMU's default virtio-net-pci, for one) have ids
+ * 0x1000..0x103f and the virtio type in the subsystem id; their modern
+ * registers are found the same way.
+ */
+#define QVIRTIO_PCI_TRANS_ID_FIRST      0x1000
+#define QVIRTIO_PCI_TRANS_ID_LAST       0x103f
 
 /*
  * ISR bit 0, "a used buffer was returned": <linux/virtio_pci.h> names only
@@ -68,9 +75,9 @@ typedef struct QVirtQueuePCI {
 extern const QVirtioBus qvirtio_pci;
 
 /*
- * The first modern virtio-pci function of virtio type @device_type on
- * @bus, or NULL; its capabilities are parsed (asserting they are
- * well-formed) but nothing is mapped or enabled yet.
+ * The first modern (else transitional) virtio-pci function of virtio
+ * type @device_type on @bus, or NULL; its capabilities are parsed
+ * (asserting they are well-formed) but nothing is mapped or enabled yet.
  */
 QVirtioPCIDevice *qvirtio_pci_device_find(QPCIBus *bus,
                                           uint16_t device_type);
