@@ -34,7 +34,7 @@
 #include "qemu/bswap.h"
 #include "../qtest/libqtest.h"
 #include "../qtest/libqos/virtio-gpu.h"
-#include "bench-load.h"
+#include "bench-qtest.h"
 
 #define FRAME_W     1920
 #define FRAME_H     1080
@@ -52,8 +52,7 @@ static double now_us(void)
 
 static void emit(const char *metric, double value)
 {
-    printf("gpu %s %.3f\n", metric, value);
-    fflush(stdout);
+    bench_emit("gpu", metric, value);
 }
 
 /* Busy-poll the used ring: every poll is a qtest round trip. */
@@ -144,13 +143,6 @@ static void setup_frame(QVirtioGPU *gpu, uint32_t id, bool fill)
     cmd_ok(gpu, &ss, sizeof(ss));
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /* One emulator ($QTEST_QEMU_BINARY): print its figures. */
 static int measure(void)
 {
@@ -185,7 +177,7 @@ static int measure(void)
         lat[i] = now_us() - start;
         expect_ok(&resp, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
     }
-    qsort(lat, rounds, sizeof(lat[0]), cmp_double);
+    qsort(lat, rounds, sizeof(lat[0]), bench_cmp_double);
     elapsed = 0;
     for (i = 0; i < rounds; i++) {
         elapsed += lat[i];
@@ -254,7 +246,7 @@ static int measure(void)
     for (i = 0; i < frames; i++) {
         elapsed += lat[i];
     }
-    qsort(lat, frames, sizeof(lat[0]), cmp_double);
+    qsort(lat, frames, sizeof(lat[0]), bench_cmp_double);
     emit("frame_1080p_p50_ms", lat[frames / 2] / 1000);
     emit("frame_1080p_per_s", frames / (elapsed / 1e6));
     emit("frame_1080p_MB_per_s",
@@ -375,204 +367,15 @@ static int count(const char *op, int n)
     return 0;
 }
 
-typedef struct Column {
-    const char *binary;
-    char *label;
-    GHashTable *figures;    /* metric -> GArray of double, one per run */
-    bool loaded;            /* a run shared the machine (bench-load.h) */
-} Column;
-
-static bool run_child(const char *self, Column *col, GPtrArray *order)
-{
-    g_auto(GStrv) env = g_get_environ();
-    g_autofree char *out = NULL;
-    g_autofree char *nstr = g_strdup_printf("%d", rounds);
-    g_autofree char *fstr = g_strdup_printf("%d", frames);
-    const char *argv[] = { self, "--one", "-n", nstr, "-f", fstr, NULL };
-    g_auto(GStrv) lines = NULL;
-    g_autoptr(GError) err = NULL;
-    BenchLoad load;
-    int status, i;
-
-    env = g_environ_setenv(env, "QTEST_QEMU_BINARY", col->binary, TRUE);
-    bench_load_start(&load);
-    if (!g_spawn_sync(NULL, (char **)argv, env, G_SPAWN_DEFAULT, NULL, NULL,
-                      &out, NULL, &status, &err) ||
-        !g_spawn_check_wait_status(status, &err)) {
-        fprintf(stderr, "virtio-gpu-bench: %s: %s\n", col->binary,
-                err ? err->message : "failed");
-        return false;
-    }
-    bench_load_stop(&load);
-    col->loaded |= bench_load_busy(&load);
-    if (load.known) {
-        printf("# %s: ran in %.1f s, other processes used %.1f CPU-s%s\n",
-               col->label, load.wall, load.others,
-               bench_load_busy(&load) ? " (under load)" : "");
-    }
-    lines = g_strsplit(out, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        g_auto(GStrv) f = g_strsplit(lines[i], " ", 3);
-        GArray *runs;
-        double v;
-
-        if (g_strv_length(f) != 3 || strcmp(f[0], "gpu")) {
-            continue;
-        }
-        v = g_ascii_strtod(f[2], NULL);
-        runs = g_hash_table_lookup(col->figures, f[1]);
-        if (!runs) {
-            runs = g_array_new(FALSE, FALSE, sizeof(double));
-            g_hash_table_insert(col->figures, g_strdup(f[1]), runs);
-        }
-        if (!g_ptr_array_find_with_equal_func(order, f[1], g_str_equal,
-                                              NULL)) {
-            g_ptr_array_add(order, g_strdup(f[1]));
-        }
-        g_array_append_val(runs, v);
-    }
-    return true;
-}
-
-/* The median of a metric's runs; false if the emulator lacks it. */
-static bool column_figure(Column *col, const char *metric, double *v)
-{
-    GArray *runs = g_hash_table_lookup(col->figures, metric);
-    g_autofree double *sorted = NULL;
-
-    if (!runs || !runs->len) {
-        return false;
-    }
-    sorted = g_new(double, runs->len);
-    memcpy(sorted, runs->data, runs->len * sizeof(double));
-    qsort(sorted, runs->len, sizeof(double), cmp_double);
-    *v = runs->len % 2 ? sorted[runs->len / 2] :
-         (sorted[runs->len / 2 - 1] + sorted[runs->len / 2]) / 2;
-    return true;
-}
-
-static char *binary_label(const char *binary)
-{
-    const char *argv[] = { binary, "-version", NULL };
-    g_autofree char *out = NULL;
-    char *nl;
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, &out, NULL, NULL, NULL) || !out) {
-        return g_strdup(binary);
-    }
-    if (strstr(out, "qemu-lab")) {
-        return g_strdup("ours");
-    }
-    /* "QEMU emulator version 7.2.22 (Debian ...)" -> "qemu 7.2.22" */
-    if (g_str_has_prefix(out, "QEMU emulator version ")) {
-        char *v = out + strlen("QEMU emulator version ");
-
-        nl = strpbrk(v, " \n");
-        if (nl) {
-            *nl = '\0';
-        }
-        return g_strdup_printf("qemu %s", v);
-    }
-    return g_strdup(binary);
-}
-
-static char *fmt(double v)
-{
-    return v >= 100 ? g_strdup_printf("%.0f", v) : g_strdup_printf("%.2f", v);
-}
-
-/* | metric | one column per emulator | ratio of the first two | */
-static void print_table(GPtrArray *cols, GPtrArray *order)
-{
-    guint ncols = cols->len + 1 + (cols->len == 2);
-    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)g_strfreev);
-    g_autofree int *width = g_new0(int, ncols);
-    char **row;
-    guint i, c;
-
-    row = g_new0(char *, ncols + 1);
-    row[0] = g_strdup("metric");
-    for (c = 0; c < cols->len; c++) {
-        row[c + 1] = g_strdup(((Column *)cols->pdata[c])->label);
-    }
-    if (cols->len == 2) {
-        row[ncols - 1] = g_strdup("ratio");
-    }
-    g_ptr_array_add(rows, row);
-    for (i = 0; i < order->len; i++) {
-        const char *m = order->pdata[i];
-        double v[2] = { 0, 0 };
-        bool have[2] = { false, false };
-
-        row = g_new0(char *, ncols + 1);
-        row[0] = g_strdup(m);
-        for (c = 0; c < cols->len; c++) {
-            double x;
-
-            if (column_figure(cols->pdata[c], m, &x)) {
-                g_autofree char *f = fmt(x);
-
-                row[c + 1] = g_strconcat(f, ((Column *)cols->pdata[c])->loaded
-                                         ? "*" : "", NULL);
-                if (c < 2) {
-                    v[c] = x;
-                    have[c] = true;
-                }
-            } else {
-                row[c + 1] = g_strdup("-");
-            }
-        }
-        if (cols->len == 2) {
-            row[ncols - 1] = have[0] && have[1] && v[1] ?
-                g_strdup_printf("%.3g", v[0] / v[1]) : g_strdup("-");
-        }
-        g_ptr_array_add(rows, row);
-    }
-
-    for (i = 0; i < rows->len; i++) {
-        row = rows->pdata[i];
-        for (c = 0; c < ncols; c++) {
-            width[c] = MAX(width[c], (int)strlen(row[c]));
-        }
-    }
-    for (i = 0; i < rows->len; i++) {
-        row = rows->pdata[i];
-        printf("| %-*s |", width[0], row[0]);
-        for (c = 1; c < ncols; c++) {
-            printf(" %*s |", width[c], row[c]);
-        }
-        printf("\n");
-        if (i == 0) {
-            printf("|");
-            for (c = 0; c < ncols; c++) {
-                printf("%.*s|", width[c] + 2,
-                       "----------------------------------------");
-            }
-            printf("\n");
-        }
-    }
-}
-
 int main(int argc, char **argv)
 {
-    /* The child is this very program, wherever it was started from. */
-    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
-    g_autoptr(GPtrArray) cols = g_ptr_array_new();
-    g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func(g_free);
-    bool one = false;
+    g_autofree char *nstr = NULL;
+    g_autofree char *fstr = NULL;
+    bool one = bench_is_child(&argc, &argv);
     const char *count_op = NULL;
-    int runs = 1, opt, r;
-    guint c;
+    int runs = 1, opt;
 
-    /* "--one" first: the child measuring one emulator. */
-    if (argc > 1 && !strcmp(argv[1], "--one")) {
-        one = true;
-        argv[1] = argv[0];
-        argc--;
-        argv++;
-    } else if (argc > 2 && !strcmp(argv[1], "--count")) {
+    if (!one && argc > 2 && !strcmp(argv[1], "--count")) {
         count_op = argv[2];
         rounds = 0;
         argv[2] = argv[0];
@@ -608,43 +411,11 @@ int main(int argc, char **argv)
     printf("# virtio-gpu-pci 2D through qtest: %d round trips per series, "
            "%d frames of %dx%d, median of %d run(s)\n", rounds, frames,
            FRAME_W, FRAME_H, runs);
-    for (; optind < argc; optind++) {
-        Column *col;
-
-        if (access(argv[optind], X_OK)) {
-            printf("# %s: not found, skipped\n", argv[optind]);
-            continue;
-        }
-        col = g_new0(Column, 1);
-        col->binary = argv[optind];
-        col->label = binary_label(col->binary);
-        col->figures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify)g_array_unref);
-        printf("# %s: %s\n", col->label, col->binary);
-        g_ptr_array_add(cols, col);
-    }
-    /* Alternate the emulators, so that load changes hit both alike. */
-    for (r = 0; r < runs; r++) {
-        for (c = 0; c < cols->len; c++) {
-            if (!run_child(self, cols->pdata[c], order)) {
-                return 1;
-            }
-        }
-    }
-    print_table(cols, order);
-    for (c = 0; c < cols->len; c++) {
-        if (((Column *)cols->pdata[c])->loaded) {
-            printf("# *: measured under load: other processes used more "
-                   "than %.0f%% of a CPU during a run\n",
-                   BENCH_LOAD_BUSY_SHARE * 100);
-            break;
-        }
-    }
-    if (cols->len == 2) {
-        printf("# ratio: %s / %s\n", ((Column *)cols->pdata[0])->label,
-               ((Column *)cols->pdata[1])->label);
-    }
-    return 0;
+    nstr = g_strdup_printf("%d", rounds);
+    fstr = g_strdup_printf("%d", frames);
+    return bench_compare_emulators("gpu", (const char *const[]){
+                                       "-n", nstr, "-f", fstr, NULL },
+                                   runs, argv + optind, argc - optind);
 
 usage:
     fprintf(stderr, "usage: %s [-n ROUNDS] [-f FRAMES] [-r RUNS] "
