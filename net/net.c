@@ -386,6 +386,7 @@ static const struct {
 #ifdef CONFIG_SLIRP
     { "user", net_init_slirp },
 #endif
+    { NULL, NULL },     /* not empty without libslirp */
 };
 
 /* Types QEMU has that this binary does not (QEMU's wording for them). */
@@ -401,7 +402,7 @@ void net_help_backends(void)
     size_t i;
 
     printf("Available netdev backend types:\n");
-    for (i = 0; i < ARRAY_SIZE(net_backends); i++) {
+    for (i = 0; net_backends[i].type; i++) {
         printf("%s\n", net_backends[i].type);
     }
 }
@@ -424,7 +425,7 @@ static bool net_client_init(const KeyValList *kv, const char *name,
             return false;
         }
     }
-    for (i = 0; i < ARRAY_SIZE(net_backends); i++) {
+    for (i = 0; net_backends[i].type; i++) {
         if (!strcmp(type, net_backends[i].type)) {
             return net_backends[i].init(kv, name, NULL, errp);
         }
