@@ -12,6 +12,7 @@
 #include "chardev-internal.h"
 
 static const ChardevClass *const chardev_classes[] = {
+    &char_null_class,
     &char_socket_class,
     &char_stdio_class,
 };
@@ -163,9 +164,9 @@ Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp)
     g_autoptr(KeyValList) opts = NULL;
     g_autofree char *backend = NULL;
 
-    if (!strcmp(filename, "stdio")) {
+    if (!strcmp(filename, "stdio") || !strcmp(filename, "null")) {
         opts = keyval_parse("", NULL, errp);
-        return chardev_new(label, &char_stdio_class, opts, errp);
+        return chardev_new(label, chardev_class_find(filename), opts, errp);
     }
     if (g_str_has_prefix(filename, "unix:")) {
         /* "unix:PATH,opts": PATH is the implied first option. */

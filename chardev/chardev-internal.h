@@ -46,6 +46,7 @@ struct ChardevClass {
     void (*chr_finalize)(Chardev *chr);
 };
 
+extern const ChardevClass char_null_class;
 extern const ChardevClass char_socket_class;
 extern const ChardevClass char_stdio_class;
 

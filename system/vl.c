@@ -93,19 +93,20 @@ static const OptionDef options[] = {
     { "nodefaults", false, OPT_NODEFAULTS,
       "-nodefaults      create no default devices" },
     { "qtest", true, OPT_QTEST,
-      "-qtest chardev   serve the qtest protocol (unix:PATH, stdio, or "
-      "a chardev id)" },
+      "-qtest chardev   serve the qtest protocol (unix:PATH, stdio, null "
+      "or a chardev id)" },
     { "qtest-log", true, OPT_QTEST_LOG,
       "-qtest-log file  log the qtest session to file ('none': off)" },
     { "chardev", true, OPT_CHARDEV,
       "-chardev socket,id=id,path=path[,server=on|off][,wait=on|off]\n"
       "-chardev stdio,id=id\n"
+      "-chardev null,id=id\n"
       "                 create a character device" },
     { "mon", true, OPT_MON,
       "-mon chardev=id,mode=control\n"
       "                 QMP monitor on a character device" },
     { "qmp", true, OPT_QMP,
-      "-qmp dev         QMP monitor on dev (unix:PATH, stdio)" },
+      "-qmp dev         QMP monitor on dev (unix:PATH, stdio, null)" },
     { "name", true, OPT_NAME,
       "-name string[,debug-threads=on|off]\n"
       "                 guest name; debug-threads names host threads" },

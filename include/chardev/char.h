@@ -9,7 +9,9 @@
  *
  *   -chardev socket,path=P,id=ID[,server=on|off][,wait=on|off]
  *   -chardev stdio,id=ID
- *   legacy specs (-qtest, -qmp): "unix:PATH[,server=on,...]", "stdio"
+ *   -chardev null,id=ID           output dropped, no input, never opened
+ *   legacy specs (-qtest, -qmp): "unix:PATH[,server=on,...]", "stdio",
+ *   "null"
  *
  * A socket chardev connects to PATH as a client unless server=on, in
  * which case it listens there and, unless wait=off, blocks until the
@@ -49,7 +51,8 @@ struct Chardev {
 /**
  * qemu_chr_new: a chardev for a legacy spec such as the argument of
  * -qtest or -qmp: "unix:PATH" (a socket client, options may follow after
- * a comma as for -chardev socket) or "stdio".  @label becomes its id.
+ * a comma as for -chardev socket), "stdio" or "null".  @label becomes its
+ * id.
  * Returns NULL with @errp set on failure, e.g.
  * "Failed to connect to 'PATH': No such file or directory".
  */

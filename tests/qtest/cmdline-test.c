@@ -13,6 +13,7 @@
 #include "qemu/osdep.h"
 
 #include <arpa/inet.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -183,6 +184,40 @@ static void test_invalid_options(void)
         g_assert_cmpstr(r.err, ==, expected);
         run_result_clear(&r);
     }
+}
+
+/*
+ * The null chardev backend: -chardev null with a monitor on it, -qmp
+ * null, and -qtest null (the emulator then runs; QMP on stdio ends it).
+ */
+static void test_null_chardev(void)
+{
+    const char *input = "{\"execute\": \"qmp_capabilities\"}\n"
+                        "{\"execute\": \"quit\"}\n";
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *out = NULL;
+    QTestState *s;
+
+    s = qtest_init("-M q35 -chardev null,id=nul0 "
+                   "-mon chardev=nul0,mode=control -qmp null");
+    qtest_writel(s, 0x1000, 0x12345678);
+    g_assert_cmphex(qtest_readl(s, 0x1000), ==, 0x12345678);
+    qtest_quit(s);
+
+    proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err,
+                            qtest_qemu_binary(), "-display", "none",
+                            "-nodefaults", "-M", "q35", "-accel",
+                            qtest_has_accel("qtest") ? "qtest" : "tcg",
+                            "-qtest", "null", "-qmp", "stdio", NULL);
+    g_assert_no_error(err);
+    g_assert_true(g_subprocess_communicate_utf8(proc, input, NULL, &out,
+                                                NULL, &err));
+    g_assert_no_error(err);
+    g_assert_true(g_subprocess_get_if_exited(proc));
+    g_assert_cmpint(g_subprocess_get_exit_status(proc), ==, 0);
+    g_assert_nonnull(strstr(out, "{\"return\": {}}"));
 }
 
 static void test_unknown_device(void)
@@ -506,6 +541,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/cmdline/bad-memory-size", test_bad_memory_size);
     g_test_add_func("/x86_64/cmdline/huge-memory", test_huge_memory);
     g_test_add_func("/x86_64/cmdline/invalid-options", test_invalid_options);
+    g_test_add_func("/x86_64/cmdline/null-chardev", test_null_chardev);
     g_test_add_func("/x86_64/cmdline/unknown-device", test_unknown_device);
     g_test_add_func("/x86_64/cmdline/unknown-property",
                     test_unknown_property);

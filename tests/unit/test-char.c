@@ -505,6 +505,40 @@ static void check_error(bool legacy, const char *spec, const char *msg)
     g_assert_null(qemu_chr_find("bad"));
 }
 
+/*
+ * null: writes are taken and dropped, nothing is ever read, and no
+ * peer connects; as -chardev and as the legacy spec of -qtest/-qmp.
+ */
+static void test_null(void)
+{
+    CharBackend be;
+    Chardev *chr;
+    FeState st;
+
+    fe_state_init(&st);
+    chr = qemu_chr_new_from_opts("null,id=nul0", &error_abort);
+    g_assert_true(qemu_chr_fe_init(&be, chr, &error_abort));
+    qemu_chr_fe_set_handlers(&be, fe_can_read, fe_read, fe_event, &st,
+                             NULL, true);
+    g_assert_false(qemu_chr_fe_backend_open(&be));
+    g_assert_cmpint(qemu_chr_fe_write_all(&be, (const uint8_t *)"abc", 3),
+                    ==, 3);
+    g_assert_cmpint(qemu_chr_fe_write(&be, (const uint8_t *)"abc", 3),
+                    ==, 3);
+    g_assert_cmpuint(qemu_chr_fe_add_watch(&be, G_IO_OUT, NULL, NULL),
+                     ==, 0);
+    pump_idle();
+    g_assert_cmpint(st.opened, ==, 0);
+    g_assert_cmpuint(st.rx->len, ==, 0);
+    qemu_chr_fe_deinit(&be, true);
+    fe_state_destroy(&st);
+
+    chr = qemu_chr_new("nul1", "null", &error_abort);
+    g_assert_true(qemu_chr_find("nul1") == chr);
+    check_error(false, "null,id=bad,path=/x", "Invalid parameter 'path'");
+    qemu_chr_cleanup();
+}
+
 static void test_errors(void)
 {
     g_autofree char *long_path = g_strnfill(120, 'x');
@@ -601,6 +635,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/context", test_socket_context);
     g_test_add_func("/char/legacy/unix", test_legacy_unix);
     g_test_add_func("/char/stdio", test_stdio);
+    g_test_add_func("/char/null", test_null);
     g_test_add_func("/char/errors", test_errors);
     ret = g_test_run();
 
