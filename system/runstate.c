@@ -11,6 +11,7 @@
 #include "hw/qdev-core.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
+#include "qapi/qmp-event.h"
 
 bool no_shutdown;
 
@@ -118,6 +119,28 @@ void qemu_system_reset(ShutdownCause reason)
     }
 }
 
+/* QEMU's ShutdownCause names, as QMP events carry them. */
+static const char *const shutdown_cause_names[] = {
+    [SHUTDOWN_CAUSE_NONE] = "none",
+    [SHUTDOWN_CAUSE_HOST_QMP_QUIT] = "host-qmp-quit",
+    [SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET] = "host-qmp-system-reset",
+    [SHUTDOWN_CAUSE_HOST_SIGNAL] = "host-signal",
+    [SHUTDOWN_CAUSE_GUEST_SHUTDOWN] = "guest-shutdown",
+    [SHUTDOWN_CAUSE_GUEST_RESET] = "guest-reset",
+};
+
+/* SHUTDOWN or RESET, as QEMU sends them: {"guest": ..., "reason": ...}. */
+static void runstate_send_event(const char *name, ShutdownCause cause)
+{
+    g_autoptr(JsonObject) data = json_object_new();
+
+    json_object_set_boolean_member(data, "guest",
+                                   cause >= SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+    json_object_set_string_member(data, "reason",
+                                  shutdown_cause_names[cause]);
+    qmp_send_event(name, data);
+}
+
 /* Returns true, with the exit status in *status, when the loop must end. */
 static bool main_loop_should_exit(int *status)
 {
@@ -126,10 +149,12 @@ static bool main_loop_should_exit(int *status)
     request = qatomic_xchg(&reset_requested, SHUTDOWN_CAUSE_NONE);
     if (request) {
         qemu_system_reset(request);
+        runstate_send_event("RESET", request);
     }
 
     request = qatomic_xchg(&shutdown_requested, SHUTDOWN_CAUSE_NONE);
     if (request) {
+        runstate_send_event("SHUTDOWN", request);
         if (request == SHUTDOWN_CAUSE_HOST_SIGNAL) {
             if (shutdown_pid) {
                 error_report("terminating on signal %d from pid %d",

@@ -1193,6 +1193,7 @@ static void G_GNUC_PRINTF(2, 0)
 qtest_qmp_vsend(QTestState *s, const char *fmt, va_list ap)
 {
     g_autofree char *text = qmp_vformat(fmt, ap);
+    g_autofree char *line = NULL;
     g_autoptr(JsonNode) node = json_from_string(text, NULL);
 
     /* Malformed text here is a bug of the test, not of the emulator. */
@@ -1203,8 +1204,12 @@ qtest_qmp_vsend(QTestState *s, const char *fmt, va_list ap)
     if (qtest_log_enabled()) {
         fprintf(stderr, "[QMP R] %s\n", text);
     }
-    qtest_send_all(s, s->qmp_fd, text, strlen(text));
-    qtest_send_all(s, s->qmp_fd, "\n", 1);
+    /*
+     * One write with the newline: the request is complete without it,
+     * and after "quit" the emulator may be gone before a second write.
+     */
+    line = g_strconcat(text, "\n", NULL);
+    qtest_send_all(s, s->qmp_fd, line, strlen(line));
 }
 
 void qtest_qmp_send(QTestState *s, const char *fmt, ...)

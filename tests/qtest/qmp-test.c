@@ -433,6 +433,32 @@ static void test_slow_reader(void)
     rmdir(dir);
 }
 
+/* The event @name came, with QEMU's data for a host request @reason. */
+static void assert_host_event(QTestState *s, const char *name,
+                              const char *reason)
+{
+    JsonObject *event = qtest_qmp_eventwait_ref(s, name);
+    JsonObject *data = json_object_get_object_member(event, "data");
+
+    g_assert_nonnull(data);
+    g_assert_false(json_object_get_boolean_member(data, "guest"));
+    g_assert_cmpstr(json_object_get_string_member(data, "reason"), ==,
+                    reason);
+    json_object_unref(event);
+}
+
+/* system_reset sends RESET and quit sends SHUTDOWN, as QEMU does. */
+static void test_shutdown_events(void)
+{
+    QTestState *s = qtest_init(QMP_ARGS);
+
+    qtest_qmp_assert_success(s, "{ 'execute': 'system_reset' }");
+    assert_host_event(s, "RESET", "host-qmp-system-reset");
+    qtest_qmp_assert_success(s, "{ 'execute': 'quit' }");
+    assert_host_event(s, "SHUTDOWN", "host-qmp-quit");
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -448,6 +474,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/qmp/id", test_id);
     g_test_add_func("/x86_64/qmp/events", test_events);
     g_test_add_func("/x86_64/qmp/slow-reader", test_slow_reader);
+    g_test_add_func("/x86_64/qmp/shutdown-events", test_shutdown_events);
 
     return g_test_run();
 }
