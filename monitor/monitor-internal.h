@@ -8,14 +8,6 @@
 
 #include "qapi/qmp/dispatch.h"
 
-/*
- * The version QMP reports (greeting, query-version): QEMU's, whose QMP
- * behaviour this implements and which clients such as libqtest check.
- */
-#define QMP_VERSION_MAJOR 10
-#define QMP_VERSION_MINOR 1
-#define QMP_VERSION_MICRO 0
-
 /* QEMU's error classes that can occur here. */
 #define QMP_ERROR_CLASS_GENERIC "GenericError"
 #define QMP_ERROR_CLASS_COMMAND_NOT_FOUND "CommandNotFound"

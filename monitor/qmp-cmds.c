@@ -17,11 +17,12 @@ JsonNode *qmp_version_info(void)
     JsonObject *qemu = json_object_new();
     JsonNode *node = json_node_new(JSON_NODE_OBJECT);
 
-    json_object_set_int_member(qemu, "micro", QMP_VERSION_MICRO);
-    json_object_set_int_member(qemu, "minor", QMP_VERSION_MINOR);
-    json_object_set_int_member(qemu, "major", QMP_VERSION_MAJOR);
+    /* What -version prints: QEMU_VERSION (QEMU_PKGVERSION). */
+    json_object_set_int_member(qemu, "micro", QEMU_VERSION_MICRO);
+    json_object_set_int_member(qemu, "minor", QEMU_VERSION_MINOR);
+    json_object_set_int_member(qemu, "major", QEMU_VERSION_MAJOR);
     json_object_set_object_member(version, "qemu", qemu);
-    json_object_set_string_member(version, "package", "");
+    json_object_set_string_member(version, "package", QEMU_PKGVERSION);
     json_node_take_object(node, version);
     return node;
 }

@@ -153,7 +153,7 @@ static bool start_stopped;
 
 static void version(void)
 {
-    printf("QEMU emulator version " QEMU_VERSION " (qemu-lab)\n"
+    printf("QEMU emulator version " QEMU_VERSION " (" QEMU_PKGVERSION ")\n"
            "A trimmed QEMU tree for testing one patch series; "
            "GPL-2.0-or-later\n");
 }

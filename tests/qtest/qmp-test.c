@@ -49,6 +49,31 @@ static void assert_query_status(QTestState *s)
     json_object_unref(ret);
 }
 
+/*
+ * The greeting's version is what -version prints, as in QEMU: "QEMU
+ * emulator version MAJOR.MINOR.MICRO (PACKAGE)".
+ */
+static void assert_version_matches(JsonObject *version)
+{
+    JsonObject *qemu = json_object_get_object_member(version, "qemu");
+    const char *argv[] = { qtest_qemu_binary(), "-version", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *expected = NULL;
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
+                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, NULL, NULL));
+    expected = g_strdup_printf(
+        "QEMU emulator version %" PRId64 ".%" PRId64 ".%" PRId64 " (%s)\n",
+        json_object_get_int_member(qemu, "major"),
+        json_object_get_int_member(qemu, "minor"),
+        json_object_get_int_member(qemu, "micro"),
+        json_object_get_string_member(version, "package"));
+    if (!g_str_has_prefix(out, expected)) {
+        g_error("-version says '%s', the greeting '%s'", out, expected);
+    }
+}
+
 static void test_greeting(void)
 {
     QTestState *s = qtest_init_without_qmp_handshake(QMP_ARGS);
@@ -71,6 +96,7 @@ static void test_greeting(void)
     assert_member_type(version, "package", G_TYPE_STRING);
     caps = json_object_get_array_member(qmp, "capabilities");
     g_assert_nonnull(caps);
+    assert_version_matches(version);
     json_object_unref(rsp);
 
     /* Before negotiation, commands are refused... */

@@ -315,7 +315,7 @@ static void test_greeting(void)
     line = client_recv_line(&c);
     g_assert_cmpstr(line, ==,
                     "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, "
-                    "\"minor\": 1, \"major\": 10}, \"package\": \"\"}, "
+                    "\"minor\": 1, \"major\": 10}, \"package\": \"qemu-lab\"}, "
                     "\"capabilities\": []}}");
     client_stop(&c);
 }
@@ -392,7 +392,8 @@ static void test_commands(void)
     g_assert_cmpint(json_object_get_int_member(qemu, "major"), ==, 10);
     g_assert_cmpint(json_object_get_int_member(qemu, "minor"), ==, 1);
     g_assert_cmpint(json_object_get_int_member(qemu, "micro"), ==, 0);
-    g_assert_cmpstr(json_object_get_string_member(ret, "package"), ==, "");
+    g_assert_cmpstr(json_object_get_string_member(ret, "package"), ==,
+                    "qemu-lab");
     json_object_unref(rsp);
 
     rsp = client_cmd(&c, "{\"execute\": \"query-commands\"}");
