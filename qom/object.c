@@ -640,6 +640,16 @@ void object_class_property_foreach(ObjectClass *klass,
     }
 }
 
+void object_property_foreach(Object *obj,
+                             void (*fn)(ObjectProperty *prop, void *opaque),
+                             void *opaque)
+{
+    void *args[2] = { fn, opaque };
+
+    g_hash_table_foreach(obj->properties, class_property_foreach_one, args);
+    object_class_property_foreach(obj->class, fn, opaque);
+}
+
 bool object_property_parse(Object *obj, const char *name,
                            const char *string, Error **errp)
 {

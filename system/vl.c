@@ -310,21 +310,85 @@ static void collect_prop(ObjectProperty *prop, void *opaque)
     *list = g_slist_insert_sorted(*list, prop, prop_cmp);
 }
 
+/* What QEMU leaves out of -device DRIVER,help: QOM and qdev plumbing. */
+static bool device_help_skip(const ObjectProperty *prop)
+{
+    static const char *const skip[] = {
+        "type", "realized", "hotpluggable", "hotplugged", "parent_bus", NULL
+    };
+
+    return g_strv_contains(skip, prop->name) ||
+           g_str_has_prefix(prop->name, "legacy-");
+}
+
+/* A fresh instance's value as QEMU shows a default: JSON. */
+static char *device_help_default(Object *obj, const ObjectProperty *prop)
+{
+    static const char *const numeric[] = {
+        "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32",
+        "int64", "size", NULL
+    };
+    g_autofree char *value = NULL;
+    int64_t num;
+
+    if (!prop->get || g_str_has_prefix(prop->type, "child<") ||
+        g_str_has_prefix(prop->type, "link<")) {
+        return NULL;
+    }
+    value = object_property_print(obj, prop->name, NULL);
+    if (!value) {
+        return NULL;
+    }
+    if (!strcmp(prop->type, "bool")) {
+        return g_strdup(!strcmp(value, "on") ? "true" : "false");
+    }
+    if (g_strv_contains(numeric, prop->type)) {
+        /* A number, unless the property prints something else. */
+        if (qemu_strtoi64(value, NULL, 0, &num) < 0) {
+            return NULL;
+        }
+        return g_steal_pointer(&value);
+    }
+    return g_strdup_printf("\"%s\"", value);
+}
+
+/*
+ * -device DRIVER,help: every property of an instance, as QEMU lists
+ * them (instance properties too, such as those a virtio-pci proxy
+ * forwards to its virtio device), sorted, with description and default.
+ */
 static void device_props_help(DeviceClass *dc)
 {
+    Object *obj = object_new(object_class_get_name(OBJECT_CLASS(dc)));
     g_autoptr(GSList) list = NULL;
     GSList *el;
 
-    object_class_property_foreach(OBJECT_CLASS(dc), collect_prop, &list);
+    object_property_foreach(obj, collect_prop, &list);
     printf("%s options:\n", object_class_get_name(OBJECT_CLASS(dc)));
     for (el = list; el; el = el->next) {
         ObjectProperty *prop = el->data;
-        g_autofree char *left = g_strdup_printf("%s=<%s>", prop->name,
-                                                prop->type);
+        g_autoptr(GString) line = g_string_new(NULL);
+        g_autofree char *def = NULL;
 
-        printf("  %-24s%s%s\n", left, prop->description ? " - " : "",
-               prop->description ? prop->description : "");
+        if (device_help_skip(prop)) {
+            continue;
+        }
+        g_string_printf(line, "  %s=<%s>", prop->name, prop->type);
+        def = device_help_default(obj, prop);
+        if (prop->description || def) {
+            while (line->len < 24) {
+                g_string_append_c(line, ' ');
+            }
+            g_string_append_printf(line, " - %s",
+                                   prop->description ? prop->description
+                                                     : "");
+        }
+        if (def) {
+            g_string_append_printf(line, " (default: %s)", def);
+        }
+        printf("%s\n", line->str);
     }
+    object_unref(obj);
 }
 
 /* Depth-first search for a bus of @type (named @name when given). */

@@ -101,7 +101,7 @@ static void default_pci_devfn(Object *obj, const Property *prop)
 }
 
 const PropertyInfo qdev_prop_pci_devfn = {
-    .type = "str",
+    .type = "int32",       /* QEMU's: the devfn, -1 when unset */
     .description = "Slot and optional function number, example: 06.0 "
                    "or 06",
     .print = print_pci_devfn,

@@ -236,6 +236,14 @@ void object_class_property_foreach(ObjectClass *klass,
                                               void *opaque),
                                    void *opaque);
 
+/*
+ * Call @fn for each property of @obj: its own (aliases, children...),
+ * then those of its class and the class's parents.
+ */
+void object_property_foreach(Object *obj,
+                             void (*fn)(ObjectProperty *prop, void *opaque),
+                             void *opaque);
+
 /* Set from / get as text; the property's type decides the syntax. */
 bool object_property_parse(Object *obj, const char *name,
                            const char *string, Error **errp);

@@ -424,6 +424,38 @@ static void test_hostfwd_in_use(void)
 }
 
 /*
+ * -device DRIVER,help lists every property of the device, as QEMU does:
+ * those a virtio-pci proxy forwards to its virtio device too, in
+ * QEMU's format ("  name=<type>", padded, " - description", default).
+ */
+static void test_device_help_props(void)
+{
+    static const char *const props[] = {
+        "\n  addr=<int32>           - Slot and optional function number",
+        "\n  edid=<bool>            - ", "\n  max_hostmem=<size>     - ",
+        "\n  max_outputs=<uint32>   - ", "\n  vectors=<uint32>       - ",
+        "\n  xres=<uint32>          - ", "\n  yres=<uint32>          - ",
+    };
+    RunResult r;
+    int i;
+
+    if (!qtest_has_device("virtio-gpu-pci")) {
+        g_test_skip("no virtio-gpu-pci in this binary");
+        return;
+    }
+    run_qemu("-device virtio-gpu-pci,help", &r);
+    g_assert_cmpint(r.status, ==, 0);
+    for (i = 0; i < ARRAY_SIZE(props); i++) {
+        if (!strstr(r.out, props[i])) {
+            g_error("no '%s' in '%s'", props[i] + 1, r.out);
+        }
+    }
+    g_assert_nonnull(strstr(r.out, "  xres=<uint32>          -  (default: "
+                            "1280)\n"));
+    run_result_clear(&r);
+}
+
+/*
  * A running emulator (waiting for qtest commands) ends with status 0 on
  * @sig.  qtest_quit() then finds it gone and checks the status.
  */
@@ -548,6 +580,8 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/cmdline/mon-missing-chardev",
                     test_mon_missing_chardev);
     g_test_add_func("/x86_64/cmdline/help", test_help);
+    g_test_add_func("/x86_64/cmdline/device-help-props",
+                    test_device_help_props);
     g_test_add_func("/x86_64/cmdline/netdev", test_netdev_options);
     g_test_add_func("/x86_64/cmdline/nic", test_nic_options);
     g_test_add_func("/x86_64/cmdline/hostfwd-in-use", test_hostfwd_in_use);
