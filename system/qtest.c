@@ -641,12 +641,15 @@ bool qtest_server_init(const char *qtest_chrdev, const char *qtest_log,
     }
 
     /*
-     * libqtest asks for /dev/null unless told to log: formatting the
-     * lines and their timestamps for it cost a third of the emulator's
-     * instructions per command.
+     * As QEMU: without -qtest-log the session is logged to stderr; "none"
+     * logs nothing.  libqtest asks for /dev/null unless told to log:
+     * formatting the lines and their timestamps for it cost a third of
+     * the emulator's instructions per command.
      */
-    if (qtest_log && strcmp(qtest_log, "none") != 0 &&
-        strcmp(qtest_log, "/dev/null") != 0) {
+    if (!qtest_log) {
+        qtest_log_fp = stderr;
+    } else if (strcmp(qtest_log, "none") != 0 &&
+               strcmp(qtest_log, "/dev/null") != 0) {
         qtest_log_fp = !strcmp(qtest_log, "-") ? stderr :
                        fopen(qtest_log, "w");
         if (!qtest_log_fp) {

@@ -96,7 +96,8 @@ static const OptionDef options[] = {
       "-qtest chardev   serve the qtest protocol (unix:PATH, stdio, null "
       "or a chardev id)" },
     { "qtest-log", true, OPT_QTEST_LOG,
-      "-qtest-log file  log the qtest session to file ('none': off)" },
+      "-qtest-log file  log the qtest session to file (default stderr, "
+      "'none': off)" },
     { "chardev", true, OPT_CHARDEV,
       "-chardev socket,id=id,path=path[,server=on|off][,wait=on|off]\n"
       "-chardev stdio,id=id\n"

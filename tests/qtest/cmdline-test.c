@@ -563,6 +563,53 @@ static void test_qtest_log(void)
     g_assert_true(log_has(lines, 'I', true, "CLOSED"));
 }
 
+/*
+ * Without -qtest-log the session is logged to stderr, as in QEMU
+ * (libqtest passes -qtest-log /dev/null, so test output stays clean).
+ */
+static void test_qtest_log_default(void)
+{
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autoptr(GDataInputStream) out = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *line = NULL;
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    GInputStream *errs;
+    char buf[4096];
+    GString *all = g_string_new(NULL);
+    gssize n;
+
+    proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &err,
+                            qtest_qemu_binary(), "-display", "none",
+                            "-nodefaults", "-M", "q35", "-S", "-accel",
+                            qtest_has_accel("qtest") ? "qtest" : "tcg",
+                            "-qtest", "stdio", NULL);
+    g_assert_no_error(err);
+    g_assert_true(g_output_stream_write_all(
+                      g_subprocess_get_stdin_pipe(proc), "endianness\n",
+                      11, NULL, NULL, &err));
+    out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(proc));
+    line = g_data_input_stream_read_line(out, NULL, NULL, &err);
+    g_assert_cmpstr(line, ==, "OK little");
+    g_subprocess_send_signal(proc, SIGTERM);
+    g_assert_true(g_subprocess_wait(proc, NULL, &err));
+
+    errs = g_subprocess_get_stderr_pipe(proc);
+    while ((n = g_input_stream_read(errs, buf, sizeof(buf), NULL,
+                                    NULL)) > 0) {
+        g_string_append_len(all, buf, n);
+    }
+    text = g_string_free(all, FALSE);
+    g_test_message("stderr:\n%s", text);
+    lines = g_strsplit(text, "\n", -1);
+    g_assert_true(log_has(lines, 'I', false, "OPENED"));
+    g_assert_true(log_has(lines, 'R', true, "endianness"));
+    g_assert_true(log_has(lines, 'S', true, "OK little"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -590,6 +637,8 @@ int main(int argc, char **argv)
     g_test_add_data_func("/x86_64/cmdline/signal/int",
                          GINT_TO_POINTER(SIGINT), test_signal);
     g_test_add_func("/x86_64/cmdline/qtest-log", test_qtest_log);
+    g_test_add_func("/x86_64/cmdline/qtest-log-default",
+                    test_qtest_log_default);
 
     return g_test_run();
 }
