@@ -256,17 +256,33 @@ static void test_iomap(void)
 }
 
 /*
- * ivshmem-plain: BAR 0 holds registers (the interrupt mask at 0 reads
- * back), BAR 2 is the shared RAM, 64-bit prefetchable: accesses through
- * both windows, and BARs moved with qpci_set_mmio64_window().
+ * A device with registers in BAR 0 (a read/write one at offset 0) and
+ * 2 MiB of RAM in BAR 2, 64-bit prefetchable: accesses through both
+ * windows, and BARs moved with qpci_set_mmio64_window().  QEMU has
+ * ivshmem-plain (its interrupt mask is the register); this tree has
+ * pci-testdev (SCRATCH), whose membar is such a RAM BAR.
  */
-#define IVSHMEM_VENDOR      0x1af4
-#define IVSHMEM_DEVICE      0x1110
-#define IVSHMEM_INTRMASK    0
+typedef struct BarDevice {
+    const char *name;
+    const char *args;
+    uint16_t vendor_id;
+    uint16_t device_id;
+} BarDevice;
+
+static const BarDevice bar_devices[] = {
+    { "ivshmem-plain", "-object memory-backend-ram,id=mb,size=2M "
+      "-device ivshmem-plain,memdev=mb", 0x1af4, 0x1110 },
+    { "pci-testdev", "-device pci-testdev,membar=2M", 0x1b36, 0x0005 },
+};
+
+/* pci-testdev's magic register: QEMU's has the same ids, other BARs. */
+#define TESTDEV_MAGIC_REG   0x04
+#define TESTDEV_MAGIC       0x54534554
 
 static void test_bar_access(void)
 {
     const uint64_t base = 0x4000000000ULL;
+    const BarDevice *bd = NULL;
     PCITest t;
     QPCIDevice *dev;
     QPCIBar regs, shm;
@@ -274,13 +290,17 @@ static void test_bar_access(void)
     uint8_t data[256], back[256];
     int i;
 
-    if (!qtest_has_device("ivshmem-plain")) {
-        g_test_skip("no ivshmem-plain in this binary");
+    for (i = 0; i < ARRAY_SIZE(bar_devices) && !bd; i++) {
+        if (qtest_has_device(bar_devices[i].name)) {
+            bd = &bar_devices[i];
+        }
+    }
+    if (!bd) {
+        g_test_skip("no ivshmem-plain or pci-testdev in this binary");
         return;
     }
-    pci_test_start(&t, "-object memory-backend-ram,id=mb,size=2M "
-                   "-device ivshmem-plain,memdev=mb");
-    dev = qpci_device_find_id(t.bus, IVSHMEM_VENDOR, IVSHMEM_DEVICE);
+    pci_test_start(&t, bd->args);
+    dev = qpci_device_find_id(t.bus, bd->vendor_id, bd->device_id);
     g_assert_nonnull(dev);
 
     regs = qpci_iomap(dev, 0, NULL);
@@ -290,14 +310,17 @@ static void test_bar_access(void)
     g_assert_cmphex(shm.addr, ==, QPCI_PC_MMIO64_BASE);
 
     /* Decoding off: neither BAR answers. */
-    qpci_io_writel(dev, regs, IVSHMEM_INTRMASK, 0x12345678);
+    qpci_io_writel(dev, regs, 0, 0x12345678);
     qpci_io_writel(dev, shm, 0, 0x12345678);
     g_assert_cmphex(qpci_io_readl(dev, shm, 0), !=, 0x12345678);
 
     qpci_device_enable(dev);
-    qpci_io_writel(dev, regs, IVSHMEM_INTRMASK, 0xa5a5a5a5);
-    g_assert_cmphex(qpci_io_readl(dev, regs, IVSHMEM_INTRMASK), ==,
-                    0xa5a5a5a5);
+    if (!strcmp(bd->name, "pci-testdev")) {
+        g_assert_cmphex(qpci_io_readl(dev, regs, TESTDEV_MAGIC_REG), ==,
+                        TESTDEV_MAGIC);
+    }
+    qpci_io_writel(dev, regs, 0, 0xa5a5a5a5);
+    g_assert_cmphex(qpci_io_readl(dev, regs, 0), ==, 0xa5a5a5a5);
 
     qpci_io_writeb(dev, shm, 1, 0xab);
     g_assert_cmphex(qpci_io_readb(dev, shm, 1), ==, 0xab);
