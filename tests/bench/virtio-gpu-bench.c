@@ -19,7 +19,10 @@
  * read, is the floor they sit on.  Completion is polled without sleeping
  * (each poll is itself a qtest round trip, which also lets the emulator's
  * main loop run), so both emulators are measured alike whether or not
- * they have the qtest accelerator.  Each run reports how much CPU time
+ * they have the qtest accelerator.  Each series starts with untimed
+ * warm-up iterations (WARMUP, WARMUP_FRAMES), and the frames are checked
+ * pixel by pixel through screendump afterwards: a wrong frame ends the
+ * benchmark with an error.  Each run reports how much CPU time
  * other processes took meanwhile; the figures of an emulator with a
  * loaded run are marked '*' in the table.
  *
@@ -40,6 +43,9 @@
 #define FRAME_H     1080
 #define FRAME_BYTES (FRAME_W * FRAME_H * 4)
 #define BATCH       32
+/* Untimed iterations before each series: caches, allocator, branches. */
+#define WARMUP      100
+#define WARMUP_FRAMES 5
 
 static int rounds = 2000;
 static int frames = 60;
@@ -91,6 +97,44 @@ static void hdr_init(struct virtio_gpu_ctrl_hdr *hdr, uint32_t type)
     hdr->type = cpu_to_le32(type);
 }
 
+/* The pattern byte at offset @i of the frame's backing (B, G, R, X). */
+static uint8_t frame_byte(int i)
+{
+    return i * 7 + (i >> 12);
+}
+
+/*
+ * What scanout 0 shows must be the pattern: transferred, flushed and
+ * displayed, every pixel.
+ */
+static void check_frame(QVirtioGPU *gpu)
+{
+    QVirtioGPUImage img = qvirtio_gpu_screendump(gpu->qts, "gpu0", 0);
+    int x, y;
+
+    if (img.width != FRAME_W || img.height != FRAME_H) {
+        fprintf(stderr, "virtio-gpu-bench: screendump is %dx%d, expected "
+                "%dx%d\n", img.width, img.height, FRAME_W, FRAME_H);
+        exit(1);
+    }
+    for (y = 0; y < FRAME_H; y++) {
+        for (x = 0; x < FRAME_W; x++) {
+            int o = (y * FRAME_W + x) * 4;
+            const uint8_t *p = img.rgb + (y * FRAME_W + x) * 3;
+
+            if (p[0] != frame_byte(o + 2) || p[1] != frame_byte(o + 1) ||
+                p[2] != frame_byte(o)) {
+                fprintf(stderr, "virtio-gpu-bench: pixel (%d,%d) is "
+                        "%02x%02x%02x, expected %02x%02x%02x\n", x, y,
+                        p[0], p[1], p[2], frame_byte(o + 2),
+                        frame_byte(o + 1), frame_byte(o));
+                exit(1);
+            }
+        }
+    }
+    qvirtio_gpu_image_free(&img);
+}
+
 /*
  * A FRAME_W x FRAME_H resource with backing, shown on scanout 0; the
  * backing holds a pattern, or zeroes if !@fill (one qtest message rather
@@ -111,7 +155,7 @@ static void setup_frame(QVirtioGPU *gpu, uint32_t id, bool fill)
         int i;
 
         for (i = 0; i < FRAME_BYTES; i++) {
-            pixels[i] = i * 7 + (i >> 12);
+            pixels[i] = frame_byte(i);
         }
         qtest_bufwrite(gpu->qts, backing, pixels, FRAME_BYTES);
     } else {
@@ -154,19 +198,26 @@ static int measure(void)
     struct virtio_gpu_transfer_to_host_2d t2d;
     g_autofree double *lat = g_new(double, rounds);
     QVirtioGPUCmd batch[BATCH];
-    double start, elapsed;
+    double start = 0, elapsed;
     int i, j;
 
+    /*
+     * Every series below runs WARMUP (or WARMUP_FRAMES) untimed
+     * iterations first: negative values of i.
+     */
+
     /* The floor: one qtest memory read. */
-    start = now_us();
-    for (i = 0; i < rounds; i++) {
+    for (i = -WARMUP; i < rounds; i++) {
+        if (!i) {
+            start = now_us();
+        }
         qtest_readl(qts, 0x100000);
     }
     emit("qtest_readl_us", (now_us() - start) / rounds);
 
     /* GET_DISPLAY_INFO, one at a time. */
     hdr_init(&info_req, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
-    for (i = 0; i < rounds; i++) {
+    for (i = -WARMUP; i < rounds; i++) {
         QVirtioGPUCmd cmd;
 
         start = now_us();
@@ -174,7 +225,9 @@ static int measure(void)
                                 sizeof(struct virtio_gpu_resp_display_info),
                                 true);
         wait_cmd(gpu, &cmd, &resp, sizeof(resp));
-        lat[i] = now_us() - start;
+        if (i >= 0) {
+            lat[i] = now_us() - start;
+        }
         expect_ok(&resp, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
     }
     qsort(lat, rounds, sizeof(lat[0]), bench_cmp_double);
@@ -194,18 +247,23 @@ static int measure(void)
     flush.r.width = cpu_to_le32(1);
     flush.r.height = cpu_to_le32(1);
     flush.resource_id = cpu_to_le32(1);
-    start = now_us();
-    for (i = 0; i < rounds; i++) {
-        QVirtioGPUCmd cmd = virtio_gpu_submit(gpu, &flush, sizeof(flush),
-                                              sizeof(resp), true);
+    for (i = -WARMUP; i < rounds; i++) {
+        QVirtioGPUCmd cmd;
 
+        if (!i) {
+            start = now_us();
+        }
+        cmd = virtio_gpu_submit(gpu, &flush, sizeof(flush), sizeof(resp),
+                                true);
         wait_cmd(gpu, &cmd, &resp, sizeof(resp));
         expect_ok(&resp, VIRTIO_GPU_RESP_OK_NODATA);
     }
     emit("flush_1x1_per_s", rounds / ((now_us() - start) / 1e6));
 
-    start = now_us();
-    for (i = 0; i < rounds / BATCH; i++) {
+    for (i = -WARMUP / BATCH; i < rounds / BATCH; i++) {
+        if (!i) {
+            start = now_us();
+        }
         for (j = 0; j < BATCH; j++) {
             batch[j] = virtio_gpu_submit(gpu, &flush, sizeof(flush),
                                          sizeof(resp), false);
@@ -229,7 +287,7 @@ static int measure(void)
     flush.r.height = cpu_to_le32(FRAME_H);
     g_free(lat);
     lat = g_new(double, frames);
-    for (i = 0; i < frames; i++) {
+    for (i = -WARMUP_FRAMES; i < frames; i++) {
         start = now_us();
         batch[0] = virtio_gpu_submit(gpu, &t2d, sizeof(t2d), sizeof(resp),
                                      false);
@@ -240,8 +298,11 @@ static int measure(void)
             wait_cmd(gpu, &batch[j], &resp, sizeof(resp));
             expect_ok(&resp, VIRTIO_GPU_RESP_OK_NODATA);
         }
-        lat[i] = now_us() - start;
+        if (i >= 0) {
+            lat[i] = now_us() - start;
+        }
     }
+    check_frame(gpu);
     elapsed = 0;
     for (i = 0; i < frames; i++) {
         elapsed += lat[i];
@@ -374,6 +435,8 @@ int main(int argc, char **argv)
     bool one = bench_is_child(&argc, &argv);
     const char *count_op = NULL;
     int runs = 1, opt;
+
+    g_set_prgname("virtio-gpu-bench");
 
     if (!one && argc > 2 && !strcmp(argv[1], "--count")) {
         count_op = argv[2];

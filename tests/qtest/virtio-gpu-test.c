@@ -186,44 +186,12 @@ static void assert_file_contains(const char *path, const char *needle)
 
 /* Screendump */
 
-typedef struct Image {
-    int width;
-    int height;
-    uint8_t *rgb;       /* width * height * 3 */
-} Image;
-
-static void image_free(Image *img)
+static QVirtioGPUImage screendump_head(Fixture *f, int head)
 {
-    g_free(img->rgb);
-    img->rgb = NULL;
+    return qvirtio_gpu_screendump(f->qts, "gpu0", head);
 }
 
-static Image screendump_head(Fixture *f, int head)
-{
-    g_autofree char *path = g_strdup_printf("%s/virtio-gpu-test-%d.ppm",
-                                            g_get_tmp_dir(), getpid());
-    g_autofree char *data = NULL;
-    Image img = { 0 };
-    size_t len;
-    int maxval, pos = 0;
-
-    qtest_qmp_assert_success(f->qts, "{ 'execute': 'screendump', "
-                             "'arguments': { 'filename': %s, "
-                             "'device': 'gpu0', 'head': %d } }", path,
-                             head);
-    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
-    unlink(path);
-    g_assert_cmpint(sscanf(data, "P6 %d %d %d%n", &img.width, &img.height,
-                           &maxval, &pos), ==, 3);
-    g_assert_cmpint(maxval, ==, 255);
-    pos++;          /* the single whitespace after maxval */
-    g_assert_cmpuint(len - pos, ==, (size_t)img.width * img.height * 3);
-    img.rgb = g_malloc(len - pos);
-    memcpy(img.rgb, data + pos, len - pos);
-    return img;
-}
-
-static Image screendump(Fixture *f)
+static QVirtioGPUImage screendump(Fixture *f)
 {
     return screendump_head(f, 0);
 }
@@ -449,7 +417,7 @@ static void test_scanout_screendump(void)
     const int rx = 100, ry = 50, rw = 200, rh = 100;
     g_autofree uint8_t *frame = g_malloc(stride * h);
     uint64_t backing;
-    Image img;
+    QVirtioGPUImage img;
     Fixture f;
     int x, y;
 
@@ -483,7 +451,7 @@ static void test_scanout_screendump(void)
             }
         }
     }
-    image_free(&img);
+    qvirtio_gpu_image_free(&img);
 
     /* New pixels in the guest's copy of one rectangle only. */
     for (y = ry; y < ry + rh; y++) {
@@ -513,7 +481,7 @@ static void test_scanout_screendump(void)
             }
         }
     }
-    image_free(&img);
+    qvirtio_gpu_image_free(&img);
     fixture_stop(&f);
 }
 
@@ -590,7 +558,7 @@ static void test_formats(void)
     qtest_bufwrite(f.qts, backing, pixels, sizeof(pixels));
     for (i = 0; i < ARRAY_SIZE(formats); i++) {
         uint32_t id = 10 + i;
-        Image img;
+        QVirtioGPUImage img;
 
         g_assert_cmphex(gpu_create_2d(&f, id, formats[i].format, n, n), ==,
                         VIRTIO_GPU_RESP_OK_NODATA);
@@ -610,7 +578,7 @@ static void test_formats(void)
             g_assert_cmphex(img.rgb[p * 3 + 1], ==, formats[i].g);
             g_assert_cmphex(img.rgb[p * 3 + 2], ==, formats[i].b);
         }
-        image_free(&img);
+        qvirtio_gpu_image_free(&img);
         g_assert_cmphex(gpu_unref(&f, id), ==, VIRTIO_GPU_RESP_OK_NODATA);
     }
     fixture_stop(&f);
@@ -622,7 +590,7 @@ static void test_second_head(void)
     const int n = 32;
     uint8_t pixels[32 * 32 * 4];
     uint64_t backing;
-    Image img;
+    QVirtioGPUImage img;
     Fixture f;
     int p;
 
@@ -650,12 +618,12 @@ static void test_second_head(void)
         g_assert_cmphex(img.rgb[p * 3 + 1], ==, src[1]);
         g_assert_cmphex(img.rgb[p * 3 + 2], ==, src[0]);
     }
-    image_free(&img);
+    qvirtio_gpu_image_free(&img);
 
     /* Output 0 still shows its placeholder, not the resource. */
     img = screendump_head(&f, 0);
     g_assert_cmpint(img.width, !=, 16);
-    image_free(&img);
+    qvirtio_gpu_image_free(&img);
     fixture_stop(&f);
 }
 

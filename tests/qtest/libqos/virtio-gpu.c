@@ -385,3 +385,35 @@ uint32_t virtio_gpu_resource_unref(QVirtioGPU *gpu, uint32_t resource_id)
     ur.resource_id = cpu_to_le32(resource_id);
     return virtio_gpu_send(gpu, &ur, sizeof(ur));
 }
+
+QVirtioGPUImage qvirtio_gpu_screendump(QTestState *qts, const char *device,
+                                       int head)
+{
+    g_autofree char *path = g_strdup_printf("%s/qos-screendump-%d.ppm",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *data = NULL;
+    QVirtioGPUImage img = { 0 };
+    size_t len;
+    int maxval, pos = 0;
+
+    qtest_qmp_assert_success(qts, "{ 'execute': 'screendump', "
+                             "'arguments': { 'filename': %s, "
+                             "'device': %s, 'head': %d } }", path, device,
+                             head);
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    unlink(path);
+    g_assert_cmpint(sscanf(data, "P6 %d %d %d%n", &img.width, &img.height,
+                           &maxval, &pos), ==, 3);
+    g_assert_cmpint(maxval, ==, 255);
+    pos++;          /* the single whitespace after maxval */
+    g_assert_cmpuint(len - pos, ==, (size_t)img.width * img.height * 3);
+    img.rgb = g_malloc(len - pos);
+    memcpy(img.rgb, data + pos, len - pos);
+    return img;
+}
+
+void qvirtio_gpu_image_free(QVirtioGPUImage *img)
+{
+    g_free(img->rgb);
+    img->rgb = NULL;
+}

@@ -136,4 +136,19 @@ QVirtioGPUCmd virtio_gpu_unmap_blob_submit(QVirtioGPU *gpu,
                                            uint32_t resource_id, bool kick);
 uint32_t virtio_gpu_resource_unref(QVirtioGPU *gpu, uint32_t resource_id);
 
+/* A screendump: @width x @height pixels, 3 bytes (R, G, B) each. */
+typedef struct QVirtioGPUImage {
+    int width;
+    int height;
+    uint8_t *rgb;
+} QVirtioGPUImage;
+
+/*
+ * QMP screendump of @head of the display device @device (its id), as
+ * PPM, read back; fails the test if it is not a well-formed P6 image.
+ */
+QVirtioGPUImage qvirtio_gpu_screendump(QTestState *qts, const char *device,
+                                       int head);
+void qvirtio_gpu_image_free(QVirtioGPUImage *img);
+
 #endif /* LIBQOS_VIRTIO_GPU_H */
