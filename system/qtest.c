@@ -48,6 +48,7 @@ static void qtest_send(const char *fmt, ...)
 {
     g_autofree char *line = NULL;
     va_list ap;
+    int len;
 
     va_start(ap, fmt);
     line = g_strdup_vprintf(fmt, ap);
@@ -57,8 +58,12 @@ static void qtest_send(const char *fmt, ...)
         fprintf(qtest_log_fp, "[S +%.6f] %s\n", qtest_elapsed(), line);
         fflush(qtest_log_fp);
     }
-    qemu_chr_fe_write_all(&qtest_be, (const uint8_t *)line, strlen(line));
-    qemu_chr_fe_write_all(&qtest_be, (const uint8_t *)"\n", 1);
+    /* The line and its newline in one write: one syscall per reply. */
+    len = strlen(line);
+    line = g_realloc(line, len + 2);
+    line[len] = '\n';
+    line[len + 1] = '\0';
+    qemu_chr_fe_write_all(&qtest_be, (const uint8_t *)line, len + 1);
 }
 
 static void qtest_irq_handler(void *opaque, int n, int level)
