@@ -31,6 +31,9 @@
 #define MAX_IRQ 256
 
 static CharBackend qtest_be;
+/* An in-process client (the fuzzers) gets replies here, not the chardev. */
+static void (*qtest_inproc_send)(void *opaque, const char *str);
+static void *qtest_inproc_opaque;
 static GString *inbuf;
 static FILE *qtest_log_fp;
 static int64_t qtest_start_ns;
@@ -63,6 +66,10 @@ static void qtest_send(const char *fmt, ...)
     line = g_realloc(line, len + 2);
     line[len] = '\n';
     line[len + 1] = '\0';
+    if (qtest_inproc_send) {
+        qtest_inproc_send(qtest_inproc_opaque, line);
+        return;
+    }
     qemu_chr_fe_write_all(&qtest_be, (const uint8_t *)line, len + 1);
 }
 
@@ -630,6 +637,22 @@ static void qtest_event(void *opaque, QEMUChrEvent event)
     default:
         break;
     }
+}
+
+void qtest_server_set_send_handler(void (*send)(void *opaque,
+                                                 const char *str),
+                                   void *opaque)
+{
+    qtest_inproc_send = send;
+    qtest_inproc_opaque = opaque;
+    if (!inbuf) {
+        inbuf = g_string_new(NULL);
+    }
+}
+
+void qtest_server_inproc_recv(void *opaque, const char *buf)
+{
+    qtest_read(opaque, (const uint8_t *)buf, strlen(buf));
 }
 
 bool qtest_server_init(const char *qtest_chrdev, const char *qtest_log,

@@ -43,6 +43,8 @@ struct QTestState {
     GString *qmp_rx;            /* received QMP bytes not yet parsed */
     GQueue events;              /* of JsonObject *, oldest first */
     char *last_cmd;             /* for error messages */
+    /* In-process server (qtest_inproc_init()): where commands go. */
+    void (*inproc_send)(void *opaque, const char *buf);
 };
 
 /*
@@ -314,6 +316,15 @@ qtest_vsendf(QTestState *s, const char *fmt, va_list ap)
 {
     g_free(s->last_cmd);
     s->last_cmd = g_strdup_vprintf(fmt, ap);
+    if (s->inproc_send) {
+        g_autofree char *line = g_strconcat(s->last_cmd, "\n", NULL);
+
+        if (qtest_log_enabled()) {
+            fprintf(stderr, "%s", line);
+        }
+        s->inproc_send(s, line);
+        return;
+    }
     qtest_send_all(s, s->fd, s->last_cmd, strlen(s->last_cmd));
     qtest_send_all(s, s->fd, "\n", 1);
 }
@@ -363,7 +374,8 @@ static char *qtest_read_line(QTestState *s)
             g_string_erase(s->rx, 0, len + 1);
             return line;
         }
-        if (!qtest_receive(s, s->fd, s->rx)) {
+        /* An in-process server has answered before the send returned. */
+        if (s->inproc_send || !qtest_receive(s, s->fd, s->rx)) {
             return NULL;
         }
     }
@@ -535,6 +547,33 @@ QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
     words = qtest_rsp_args(s, 1);
     s->big_endian = strcmp(words[1], "big") == 0;
     return s;
+}
+
+QTestState *qtest_inproc_init(void (*send)(void *opaque, const char *buf))
+{
+    QTestState *s = g_new0(QTestState, 1);
+
+    s->qemu_pid = -1;
+    s->fd = -1;
+    s->qmp_fd = -1;
+    s->rx = g_string_new(NULL);
+    s->qmp_rx = g_string_new(NULL);
+    g_queue_init(&s->events);
+    s->clock_controllable = true;
+    s->inproc_send = send;
+    return s;
+}
+
+bool qtest_has_qmp(QTestState *s)
+{
+    return !s->inproc_send;
+}
+
+void qtest_client_inproc_recv(void *opaque, const char *str)
+{
+    QTestState *s = opaque;
+
+    g_string_append(s->rx, str);
 }
 
 static void qtest_qmp_handshake(QTestState *s)

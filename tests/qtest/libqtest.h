@@ -30,6 +30,21 @@ typedef struct QTestState QTestState;
 #define QTEST_EXIT_ANY (-1)
 
 /*
+ * qtest_inproc_init: a client of a qtest server in this process, as
+ * QEMU's fuzzers (tests/qtest/fuzz/) drive the emulator they link: every
+ * command line goes to @send (qtest_server_inproc_recv()), and the server
+ * hands its replies to qtest_client_inproc_recv() with the state as
+ * opaque (qtest_server_set_send_handler()).  No QMP; qtest_quit() frees
+ * it.  With QTEST_LOG set, commands are echoed to stderr, so a fuzzer's
+ * crash can be replayed through "-qtest stdio".
+ */
+QTestState *qtest_inproc_init(void (*send)(void *opaque, const char *buf));
+void qtest_client_inproc_recv(void *opaque, const char *str);
+
+/* Whether @s has a QMP connection (in-process clients have none). */
+bool qtest_has_qmp(QTestState *s);
+
+/*
  * The emulator binary: $QTEST_QEMU_BINARY, else the build tree's default
  * passed by meson in $QTEST_QEMU_BINARY_DEFAULT.  Exits the process with
  * a message when neither names one.
