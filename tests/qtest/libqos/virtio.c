@@ -13,6 +13,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "virtio.h"
 
 #define QVRING_USED_ALIGN       4096
@@ -184,6 +185,8 @@ uint64_t qvring_size(uint32_t num)
 void qvring_init(QTestState *qts, const QGuestAllocator *alloc,
                  QVirtQueue *vq, uint64_t addr)
 {
+    g_autofree uint8_t *ring = NULL;
+    size_t len;
     uint32_t i;
 
     vq->desc = addr;
@@ -192,12 +195,14 @@ void qvring_init(QTestState *qts, const QGuestAllocator *alloc,
     vq->used = QEMU_ALIGN_UP(vq->avail +
                              offsetof(struct vring_avail, ring[vq->size]) + 2,
                              QVRING_USED_ALIGN);
-    qtest_memset(qts, addr, 0, qvring_size(vq->size));
+    /* All zero but a free list, written at once: one qtest message. */
+    len = qvring_size(vq->size);
+    ring = g_malloc0(len);
     for (i = 0; i < vq->size; i++) {
         /* A free list: each descriptor's next is the following one. */
-        qtest_writew(qts, vq->desc + DESC_SIZE * i + DESC_NEXT,
-                     (i + 1) % vq->size);
+        stw_le_p(ring + DESC_SIZE * i + DESC_NEXT, (i + 1) % vq->size);
     }
+    qtest_bufwrite(qts, addr, ring, len);
     vq->free_head = 0;
     vq->num_free = vq->size;
     vq->last_used_idx = 0;
