@@ -203,6 +203,7 @@ static MemTxResult flatview_rw(AddressSpace *as, FlatView *fv, hwaddr addr,
             if (!mr->ram) {
                 result |= io_rw(mr, off, attrs, buf, l, is_write);
             } else if (!is_write) {
+                fuzz_dma_read_cb(addr, l, mr);
                 memcpy(buf, mr->ram_block->host + off, l);
             } else if (!fr->readonly) {
                 memcpy(mr->ram_block->host + off, buf, l);
@@ -457,6 +458,7 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
          * section: hold the region until address_space_unmap().
          */
         memory_region_ref(fr->mr);
+        fuzz_dma_read_cb(addr, l, fr->mr);
         *plen = l;
         return fr->mr->ram_block->host + off;
     }

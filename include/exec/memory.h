@@ -336,6 +336,20 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          bool is_write, hwaddr access_len);
 
+#ifdef CONFIG_FUZZ
+/*
+ * Called before a device reads @len bytes of RAM region @mr at @addr of
+ * its address space (a load, or a map for DMA), so that the generic
+ * fuzzer (tests/qtest/fuzz/generic_fuzz.c) can put its data there first.
+ */
+void fuzz_dma_read_cb(size_t addr, size_t len, MemoryRegion *mr);
+#else
+static inline void fuzz_dma_read_cb(size_t addr, size_t len,
+                                    MemoryRegion *mr)
+{
+}
+#endif
+
 /* Accesses to address_space_memory, as a CPU would make them. */
 void cpu_physical_memory_rw(hwaddr addr, void *buf, hwaddr len,
                             bool is_write);
