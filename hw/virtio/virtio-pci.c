@@ -10,10 +10,9 @@
  * config changes.  Without MSI-X the device uses INTx, which follows the
  * ISR: asserted while it is nonzero, dropped by reading it.
  *
- * A queue notification (a write to the queue's doorbell) is handed to a
- * bottom half, so device handlers always run from the main loop with the
- * BQL held, never inside the MMIO access that triggered them (as QEMU's
- * ioeventfd path does).  See docs/devel/virtio.md.
+ * A queue notification (a write to the queue's doorbell) runs the queue's
+ * handler from within the MMIO write, as in QEMU without ioeventfd (TCG,
+ * qtest).  See docs/devel/virtio.md.
  */
 
 #include "qemu/osdep.h"
@@ -82,7 +81,6 @@ static void virtio_pci_reset_proxy_state(VirtIOPCIProxy *proxy)
     proxy->gfselect = 0;
     proxy->guest_features[0] = 0;
     proxy->guest_features[1] = 0;
-    proxy->notify_pending = 0;
     for (i = 0; i < VIRTIO_QUEUE_MAX; i++) {
         memset(&proxy->vqs[i], 0, sizeof(proxy->vqs[i]));
     }
@@ -245,7 +243,6 @@ static void virtio_pci_queue_reset(VirtIOPCIProxy *proxy,
     }
     virtio_queue_reset(vdev, sel);
     virtio_pci_vector_assign(proxy, vector, VIRTIO_MSI_NO_VECTOR);
-    proxy->notify_pending &= ~(1ULL << sel);
     memset(&proxy->vqs[sel], 0, sizeof(proxy->vqs[sel]));
     proxy->vqs[sel].reset = 1;
 }
@@ -418,27 +415,6 @@ static const MemoryRegionOps virtio_pci_device_ops =
 
 /* Notifications */
 
-/*
- * Queue notifications are delivered in 2 steps:
- * 1. the doorbell write marks the queue in notify_pending and schedules
- *    notify_bh (any access size; the value is ignored, the address names
- *    the queue);
- * 2. notify_bh, on the main loop with the BQL, runs the handler of every
- *    marked queue in index order.
- */
-static void virtio_pci_notify_bh(void *opaque)
-{
-    VirtIOPCIProxy *proxy = opaque;
-    VirtIODevice *vdev = virtio_pci_get_vdev(proxy);
-    int n;
-
-    while (proxy->notify_pending && vdev) {
-        n = __builtin_ctzll(proxy->notify_pending);
-        proxy->notify_pending &= ~(1ULL << n);
-        virtio_queue_notify(vdev, n);
-    }
-}
-
 static uint64_t virtio_pci_notify_read(void *opaque, hwaddr addr,
                                        unsigned size)
 {
@@ -458,8 +434,14 @@ static void virtio_pci_notify_write(void *opaque, hwaddr addr, uint64_t val,
                       "(offset 0x%" HWADDR_PRIx ")\n", __func__, addr);
         return;
     }
-    proxy->notify_pending |= 1ULL << queue;
-    qemu_bh_schedule(proxy->notify_bh);
+    /*
+     * At once, as QEMU does without ioeventfd: the value is ignored, the
+     * address names the queue.  Handlers that defer work schedule their
+     * own bottom half (virtio-gpu's ctrl_bh), so a driver that polls the
+     * used ring after its doorbell sees the work done one main loop
+     * iteration later, not two.
+     */
+    virtio_queue_notify(vdev, queue);
 }
 
 static const MemoryRegionOps virtio_pci_notify_ops =
@@ -708,19 +690,12 @@ static void virtio_pci_device_plugged(DeviceState *d, Error **errp)
             return;
         }
     }
-    proxy->notify_bh = qemu_bh_new_guarded(virtio_pci_notify_bh, proxy,
-                                           &d->mem_reentrancy_guard);
 }
 
 static void virtio_pci_device_unplugged(DeviceState *d)
 {
     VirtIOPCIProxy *proxy = VIRTIO_PCI(d);
 
-    if (proxy->notify_bh) {
-        qemu_bh_delete(proxy->notify_bh);
-        proxy->notify_bh = NULL;
-    }
-    proxy->notify_pending = 0;
     proxy->vdev = NULL;
 }
 
@@ -746,14 +721,8 @@ static void virtio_pci_realize(PCIDevice *pdev, Error **errp)
 
 static void virtio_pci_exit(PCIDevice *pdev)
 {
-    VirtIOPCIProxy *proxy = VIRTIO_PCI(pdev);
-
     if (msix_present(pdev)) {
         msix_uninit_exclusive_bar(pdev);
-    }
-    if (proxy->notify_bh) {
-        qemu_bh_delete(proxy->notify_bh);
-        proxy->notify_bh = NULL;
     }
 }
 

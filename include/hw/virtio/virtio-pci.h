@@ -111,10 +111,6 @@ struct VirtIOPCIProxy {
     uint32_t guest_features[2];
     VirtIOPCIQueue vqs[VIRTIO_QUEUE_MAX];
 
-    /* Doorbells rung and not yet handled (bit n: queue n). */
-    uint64_t notify_pending;
-    QEMUBH *notify_bh;
-
     VirtioPCIBusState bus;
     /* Config offset of the VIRTIO_PCI_CAP_PCI_CFG capability. */
     uint8_t cfg_cap;
