@@ -104,6 +104,102 @@ def gpu_seeds():
     }
 
 
+# virtio-gpu-gl (<linux/virtio_gpu.h>, virgl's command stream)
+CTX_CREATE = 0x200
+CTX_DESTROY = 0x201
+CTX_ATTACH = 0x202
+RESOURCE_CREATE_3D = 0x204
+TRANSFER_TO_HOST_3D = 0x205
+TRANSFER_FROM_HOST_3D = 0x206
+SUBMIT_3D = 0x207
+RESOURCE_MAP_BLOB = 0x208
+RESOURCE_UNMAP_BLOB = 0x209
+GET_CAPSET_INFO = 0x108
+GET_CAPSET = 0x109
+RESOURCE_CREATE_BLOB = 0x10c
+BLOB_MEM_HOST3D = 2
+BLOB_FLAG_USE_MAPPABLE = 1
+FLAG_FENCE = 1
+VIRGL_CCMD_PIPE_RESOURCE_CREATE = 48
+VIRGL_TARGET_BUFFER = 0
+VIRGL_FORMAT_R8_UNORM = 64
+VIRGL_BIND_VERTEX_BUFFER = 0x10
+VIRGL_MAP_PERSISTENT_COHERENT = (1 << 1) | (1 << 2)
+
+
+def hdr_ctx(cmd, ctx, flags=0, fence=0):
+    return struct.pack('<IIQIB3x', cmd, flags, fence, ctx, 0)
+
+
+def ctx_create(ctx, name=b'fuzz'):
+    return hdr_ctx(CTX_CREATE, ctx) + struct.pack('<II', len(name), 0) + \
+        name.ljust(64, b'\0')
+
+
+def submit_3d(ctx, dwords, flags=0, fence=0):
+    body = b''.join(struct.pack('<I', d) for d in dwords)
+    return hdr_ctx(SUBMIT_3D, ctx, flags, fence) + \
+        struct.pack('<II', len(body), 0) + body
+
+
+def virgl_blob_buffer(size, blob_id):
+    return [VIRGL_CCMD_PIPE_RESOURCE_CREATE | 11 << 16, VIRGL_TARGET_BUFFER,
+            VIRGL_FORMAT_R8_UNORM, VIRGL_BIND_VERTEX_BUFFER, size, 1, 1, 1,
+            0, 0, VIRGL_MAP_PERSISTENT_COHERENT, blob_id]
+
+
+def create_blob(ctx, res, blob_id, size):
+    return hdr_ctx(RESOURCE_CREATE_BLOB, ctx) + \
+        struct.pack('<IIIIQQ', res, BLOB_MEM_HOST3D, BLOB_FLAG_USE_MAPPABLE,
+                    0, blob_id, size)
+
+
+def map_blob(res, offset):
+    return hdr(RESOURCE_MAP_BLOB) + struct.pack('<IIQ', res, 0, offset)
+
+
+def create_3d_buffer(res, size):
+    # target, format, bind, width, height, depth, array_size, last_level,
+    # nr_samples, flags, padding
+    return hdr(RESOURCE_CREATE_3D) + struct.pack(
+        '<IIIIIIIIIIII', res, VIRGL_TARGET_BUFFER, VIRGL_FORMAT_R8_UNORM,
+        VIRGL_BIND_VERTEX_BUFFER, size, 1, 1, 1, 0, 0, 0, 0)
+
+
+def ctx_attach(ctx, res):
+    return hdr_ctx(CTX_ATTACH, ctx) + struct.pack('<II', res, 0)
+
+
+def transfer_3d(cmd, ctx, res, size):
+    # box x, y, z, w, h, d; offset; resource_id, level, stride, layer_stride
+    return hdr_ctx(cmd, ctx) + struct.pack('<IIIIIIQIIII', 0, 0, 0, size,
+                                           1, 1, 0, res, 0, 0, 0)
+
+
+def gl_seeds():
+    blob = [ctx_create(1), submit_3d(1, virgl_blob_buffer(65536, 42)),
+            create_blob(1, 1, 42, 65536), map_blob(1, 0x200000)]
+    return {
+        'capsets': SEP.join(ctrl(r) for r in [
+            hdr(GET_CAPSET_INFO) + struct.pack('<II', 0, 0),
+            hdr(GET_CAPSET) + struct.pack('<II', 2, 0)]),
+        'context': SEP.join(ctrl(r) for r in [
+            ctx_create(1), submit_3d(1, virgl_blob_buffer(4096, 1)),
+            hdr_ctx(CTX_DESTROY, 1)]),
+        'resource-3d': SEP.join(ctrl(r) for r in [
+            ctx_create(1), create_3d_buffer(10, 4096), ctx_attach(1, 10),
+            attach(10, [(SCRATCH, 4096)]),
+            transfer_3d(TRANSFER_TO_HOST_3D, 1, 10, 4096),
+            transfer_3d(TRANSFER_FROM_HOST_3D, 1, 10, 4096)]),
+        'fence': SEP.join(ctrl(r) for r in [
+            ctx_create(1), submit_3d(1, [], FLAG_FENCE, 7)]),
+        'blob-map-unmap': SEP.join(ctrl(r) for r in blob + [
+            res_cmd(RESOURCE_UNMAP_BLOB, 1), res_cmd(RESOURCE_UNREF, 1)]),
+        'blob-unref-mapped': SEP.join(ctrl(r) for r in blob + [
+            res_cmd(RESOURCE_UNREF, 1), hdr(GET_DISPLAY_INFO)]),
+    }
+
+
 # virtqueue: ring header, descriptor table, data area
 VQ_DATA = 96 * 1024 * 1024
 F_NEXT, F_WRITE, F_INDIRECT = 1, 2, 4
@@ -213,6 +309,7 @@ def write(target, seeds):
 
 def main():
     write('virtio-gpu', gpu_seeds())
+    write('virtio-gpu-gl', gl_seeds())
     write('virtqueue', vq_seeds())
     for config in ['virtio-gpu-pci', 'pci-testdev', 'q35']:
         write('generic-fuzz-' + config, generic_seeds())
