@@ -502,6 +502,12 @@ static const GenericFuzzConfig generic_fuzz_configs[] = {
         .args = "-M q35 -nodefaults -device virtio-gpu-pci",
         .objects = "virtio*",
     }, {
+        /* restrict=on: nothing the guest sends leaves the host. */
+        .name = "virtio-net-pci",
+        .args = "-M q35 -nodefaults -netdev user,id=n0,restrict=on "
+                "-device virtio-net-pci,netdev=n0",
+        .objects = "virtio*",
+    }, {
         .name = "pci-testdev",
         .args = "-M q35 -nodefaults -device pci-testdev",
         .objects = "pci-testdev",

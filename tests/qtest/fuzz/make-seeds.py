@@ -311,7 +311,8 @@ def main():
     write('virtio-gpu', gpu_seeds())
     write('virtio-gpu-gl', gl_seeds())
     write('virtqueue', vq_seeds())
-    for config in ['virtio-gpu-pci', 'pci-testdev', 'q35']:
+    for config in ['virtio-gpu-pci', 'virtio-net-pci', 'pci-testdev',
+                   'q35']:
         write('generic-fuzz-' + config, generic_seeds())
     write('qtest', QTEST)
     write('qmp', QMP)
