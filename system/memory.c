@@ -20,6 +20,7 @@
 #include "qemu/rcu.h"
 #include "exec/memory.h"
 #include "exec/memory-internal.h"
+#include "trace.h"
 #include "exec/ramblock.h"
 #include "hw/qdev-core.h"
 
@@ -115,6 +116,7 @@ static void memory_region_finalize(Object *obj)
 {
     MemoryRegion *mr = MEMORY_REGION(obj);
 
+    trace_memory_region_finalize(mr, memory_region_name(mr));
     assert(!mr->container);
 
     /*
@@ -341,6 +343,7 @@ static void flatview_destroy(FlatView *view)
      * reference and finalises it, here in the call_rcu thread with the
      * BQL held.
      */
+    trace_flatview_destroy(view, view->nr);
     for (i = 0; i < view->nr; i++) {
         memory_region_unref(view->ranges[i].mr);
     }
@@ -350,14 +353,45 @@ static void flatview_destroy(FlatView *view)
 }
 
 /*
- * Only the AddressSpace holds a reference: readers rely on RCU alone, so
- * a view is destroyed one grace period after it was replaced.
+ * The AddressSpace holds one reference on its current view, and so do
+ * MemoryRegionCaches (address_space_get_flatview()).  Plain readers rely
+ * on RCU alone: a view is destroyed one grace period after its last
+ * reference goes, which for a view a cache still held is later than one
+ * grace period after it was replaced.
  */
-static void flatview_unref(FlatView *view)
+void flatview_unref(FlatView *view)
 {
     if (qatomic_fetch_dec(&view->ref) == 1) {
         call_rcu(view, flatview_destroy, rcu);
     }
+}
+
+/* A reference, unless the view is already on its way out (ref 0). */
+static bool flatview_tryref(FlatView *view)
+{
+    unsigned old = qatomic_read(&view->ref);
+
+    while (old) {
+        unsigned seen = qatomic_cmpxchg(&view->ref, old, old + 1);
+
+        if (seen == old) {
+            return true;
+        }
+        old = seen;
+    }
+    return false;
+}
+
+FlatView *address_space_get_flatview(AddressSpace *as)
+{
+    FlatView *view;
+
+    RCU_READ_LOCK_GUARD();
+    /* A view that lost its last reference was replaced: look again. */
+    do {
+        view = address_space_to_flatview(as);
+    } while (!flatview_tryref(view));
+    return view;
 }
 
 static void flatview_insert(FlatView *view, unsigned pos, FlatRange *range)

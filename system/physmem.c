@@ -502,6 +502,83 @@ void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
     g_free(bounce);
 }
 
+/* MemoryRegionCache */
+
+bool address_space_cache_init(MemoryRegionCache *cache, AddressSpace *as,
+                              hwaddr addr, hwaddr len, bool is_write)
+{
+    FlatRange *fr;
+
+    cache->ptr = NULL;
+    cache->mr = NULL;
+    cache->fv = address_space_get_flatview(as);
+    cache->as = as;
+    cache->addr = addr;
+    cache->len = len;
+    cache->is_write = is_write;
+
+    if (!len || addr + len < addr) {
+        return false;
+    }
+    fr = flatview_lookup(cache->fv, addr, NULL);
+    if (fr && fr->mr->ram && !(is_write && fr->readonly) &&
+        !int128_lt(flatrange_end(fr),
+                   int128_add(int128_make64(addr), int128_make64(len)))) {
+        /* The view holds the region; the cache holds it on top. */
+        cache->mr = fr->mr;
+        memory_region_ref(cache->mr);
+        cache->ptr = cache->mr->ram_block->host + fr->offset_in_region +
+                     (addr - int128_get64(fr->addr.start));
+    }
+    return cache->ptr != NULL;
+}
+
+void address_space_cache_destroy(MemoryRegionCache *cache)
+{
+    if (!cache->fv) {
+        return;
+    }
+    memory_region_unref(cache->mr);
+    flatview_unref(cache->fv);
+    cache->ptr = NULL;
+    cache->mr = NULL;
+    cache->fv = NULL;
+}
+
+static MemTxResult address_space_cached_rw(MemoryRegionCache *cache,
+                                           hwaddr addr, void *buf,
+                                           hwaddr len, bool is_write)
+{
+    /* As in QEMU, going past the cache is a bug in the caller. */
+    assert(addr <= cache->len && len <= cache->len - addr);
+    assert(!is_write || cache->is_write);
+    if (cache->ptr) {
+        if (is_write) {
+            memcpy(cache->ptr + addr, buf, len);
+        } else {
+            fuzz_dma_read_cb(cache->addr + addr, len, cache->mr);
+            memcpy(buf, cache->ptr + addr, len);
+        }
+        return MEMTX_OK;
+    }
+    /* The slow path, through the view the cache holds. */
+    return flatview_rw(cache->as, cache->fv, cache->addr + addr,
+                       MEMTXATTRS_UNSPECIFIED, buf, len, is_write);
+}
+
+MemTxResult address_space_read_cached(MemoryRegionCache *cache, hwaddr addr,
+                                      void *buf, hwaddr len)
+{
+    return address_space_cached_rw(cache, addr, buf, len, false);
+}
+
+MemTxResult address_space_write_cached(MemoryRegionCache *cache,
+                                       hwaddr addr, const void *buf,
+                                       hwaddr len)
+{
+    return address_space_cached_rw(cache, addr, (void *)buf, len, true);
+}
+
 void cpu_physical_memory_rw(hwaddr addr, void *buf, hwaddr len,
                             bool is_write)
 {

@@ -38,6 +38,22 @@
 #include "exec/ramblock.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-bus.h"
+#include "trace.h"
+
+/*
+ * The rings as seen through MemoryRegionCaches, as QEMU keeps them.  Each
+ * cache holds a reference on the FlatView it was made from, so the
+ * caches are remade after every change to the memory map (the listener
+ * in VirtIODevice) and the old ones freed from call_rcu(): a FlatView
+ * replaced by a map change is then destroyed only in the RCU batch
+ * after the one that frees the caches (docs/devel/virtio.md).
+ */
+typedef struct VRingMemoryRegionCaches {
+    struct rcu_head rcu;
+    MemoryRegionCache desc;
+    MemoryRegionCache avail;
+    MemoryRegionCache used;
+} VRingMemoryRegionCaches;
 
 typedef struct VRing {
     unsigned int num;           /* size the driver chose, 0: no queue */
@@ -45,6 +61,8 @@ typedef struct VRing {
     hwaddr desc;
     hwaddr avail;
     hwaddr used;
+    /* While enabled; RCU-protected, written with the BQL held. */
+    VRingMemoryRegionCaches *caches;
 } VRing;
 
 typedef struct VRingDesc {
@@ -124,73 +142,75 @@ static void virtio_unmap_ram(VirtIODevice *vdev, void *host, hwaddr len)
     address_space_unmap(vdev->dma_as, host, len, true, len);
 }
 
-/*
- * Copy @len bytes between @buf and guest address @addr of the device's
- * DMA address space.  False, with nothing (or only part) copied, unless
- * the whole range is guest RAM.
- */
-static bool virtio_ram_rw(VirtIODevice *vdev, hwaddr addr, void *buf,
-                          hwaddr len, bool is_write)
+/* Ring accessors; false when the ring is not in RAM (device broken). */
+
+enum {
+    VRING_CACHE_DESC,
+    VRING_CACHE_AVAIL,
+    VRING_CACHE_USED,
+};
+
+/* @len bytes at offset @off of one of @vq's rings, through its cache. */
+static bool vring_access(VirtQueue *vq, int ring, hwaddr off, void *buf,
+                         hwaddr len, bool is_write)
 {
-    uint8_t *p = buf;
+    VRingMemoryRegionCaches *caches;
+    MemoryRegionCache *cache;
+    hwaddr base;
 
-    while (len) {
-        hwaddr l = len;
-        void *host = virtio_map_ram(vdev, addr, &l);
-
-        if (!host) {
-            return false;
-        }
-        if (is_write) {
-            memcpy(host, p, l);
-        } else {
-            memcpy(p, host, l);
-        }
-        virtio_unmap_ram(vdev, host, l);
-        addr += l;
-        p += l;
-        len -= l;
+    RCU_READ_LOCK_GUARD();
+    caches = qatomic_rcu_read(&vq->vring.caches);
+    switch (ring) {
+    case VRING_CACHE_DESC:
+        cache = caches ? &caches->desc : NULL;
+        base = vq->vring.desc;
+        break;
+    case VRING_CACHE_AVAIL:
+        cache = caches ? &caches->avail : NULL;
+        base = vq->vring.avail;
+        break;
+    default:
+        cache = caches ? &caches->used : NULL;
+        base = vq->vring.used;
+        break;
+    }
+    if (!cache || !address_space_cache_is_ram(cache)) {
+        virtio_error(vq->vdev, "queue %d: ring address 0x%" HWADDR_PRIx
+                     " is not in guest RAM", vq->queue_index, base + off);
+        return false;
+    }
+    if (is_write) {
+        address_space_write_cached(cache, off, buf, len);
+    } else {
+        address_space_read_cached(cache, off, buf, len);
     }
     return true;
 }
 
-/* Ring accessors; false when the ring is not in RAM (device broken). */
-
-static bool vring_read_u16(VirtQueue *vq, hwaddr addr, uint16_t *val)
+static bool vring_read_u16(VirtQueue *vq, int ring, hwaddr off,
+                           uint16_t *val)
 {
     uint8_t b[2];
 
-    if (!virtio_ram_rw(vq->vdev, addr, b, 2, false)) {
-        virtio_error(vq->vdev, "queue %d: ring address 0x%" HWADDR_PRIx
-                     " is not in guest RAM", vq->queue_index, addr);
+    if (!vring_access(vq, ring, off, b, 2, false)) {
         return false;
     }
     *val = lduw_le_p(b);
     return true;
 }
 
-static bool vring_write(VirtQueue *vq, hwaddr addr, const void *buf,
-                        hwaddr len)
-{
-    if (!virtio_ram_rw(vq->vdev, addr, (void *)buf, len, true)) {
-        virtio_error(vq->vdev, "queue %d: ring address 0x%" HWADDR_PRIx
-                     " is not in guest RAM", vq->queue_index, addr);
-        return false;
-    }
-    return true;
-}
-
-static bool vring_write_u16(VirtQueue *vq, hwaddr addr, uint16_t val)
+static bool vring_write_u16(VirtQueue *vq, int ring, hwaddr off,
+                            uint16_t val)
 {
     uint8_t b[2];
 
     stw_le_p(b, val);
-    return vring_write(vq, addr, b, 2);
+    return vring_access(vq, ring, off, b, 2, true);
 }
 
 static bool vring_avail_idx(VirtQueue *vq, uint16_t *idx)
 {
-    if (!vring_read_u16(vq, vq->vring.avail +
+    if (!vring_read_u16(vq, VRING_CACHE_AVAIL,
                         offsetof(struct vring_avail, idx), idx)) {
         return false;
     }
@@ -200,13 +220,13 @@ static bool vring_avail_idx(VirtQueue *vq, uint16_t *idx)
 
 static bool vring_avail_flags(VirtQueue *vq, uint16_t *flags)
 {
-    return vring_read_u16(vq, vq->vring.avail +
+    return vring_read_u16(vq, VRING_CACHE_AVAIL,
                           offsetof(struct vring_avail, flags), flags);
 }
 
 static bool vring_avail_ring(VirtQueue *vq, unsigned int i, uint16_t *val)
 {
-    return vring_read_u16(vq, vq->vring.avail +
+    return vring_read_u16(vq, VRING_CACHE_AVAIL,
                           offsetof(struct vring_avail, ring[i]), val);
 }
 
@@ -219,38 +239,108 @@ static bool vring_get_used_event(VirtQueue *vq, uint16_t *val)
 /* avail_event, the last field of the used ring (EVENT_IDX) */
 static void vring_set_avail_event(VirtQueue *vq, uint16_t val)
 {
-    vring_write_u16(vq, vq->vring.used +
+    vring_write_u16(vq, VRING_CACHE_USED,
                     offsetof(struct vring_used, ring[vq->vring.num]), val);
 }
 
 static bool vring_used_flags_update(VirtQueue *vq, uint16_t set,
                                     uint16_t clear)
 {
-    hwaddr pa = vq->vring.used + offsetof(struct vring_used, flags);
+    hwaddr off = offsetof(struct vring_used, flags);
     uint16_t flags;
 
-    if (!vring_read_u16(vq, pa, &flags)) {
+    if (!vring_read_u16(vq, VRING_CACHE_USED, off, &flags)) {
         return false;
     }
-    return vring_write_u16(vq, pa, (flags | set) & ~clear);
+    return vring_write_u16(vq, VRING_CACHE_USED, off, (flags | set) & ~clear);
 }
 
-static bool vring_read_desc(VirtIODevice *vdev, hwaddr table,
-                            unsigned int i, VRingDesc *desc)
+static void vring_desc_decode(const uint8_t *b, VRingDesc *desc)
 {
-    uint8_t b[sizeof(struct vring_desc)];
-
-    if (!virtio_ram_rw(vdev, table + (hwaddr)i * sizeof(struct vring_desc), b,
-                       sizeof(b), false)) {
-        virtio_error(vdev, "descriptor table at 0x%" HWADDR_PRIx
-                     " is not in guest RAM", table);
-        return false;
-    }
     desc->addr = ldq_le_p(b + offsetof(struct vring_desc, addr));
     desc->len = ldl_le_p(b + offsetof(struct vring_desc, len));
     desc->flags = lduw_le_p(b + offsetof(struct vring_desc, flags));
     desc->next = lduw_le_p(b + offsetof(struct vring_desc, next));
+}
+
+/*
+ * Descriptor @i of the queue's table or, with @indirect, of an indirect
+ * table (a cache the caller made over it).
+ */
+static bool vring_read_desc(VirtQueue *vq, MemoryRegionCache *indirect,
+                            unsigned int i, VRingDesc *desc)
+{
+    uint8_t b[sizeof(struct vring_desc)];
+    hwaddr off = (hwaddr)i * sizeof(struct vring_desc);
+
+    if (indirect) {
+        address_space_read_cached(indirect, off, b, sizeof(b));
+    } else if (!vring_access(vq, VRING_CACHE_DESC, off, b, sizeof(b),
+                             false)) {
+        return false;
+    }
+    vring_desc_decode(b, desc);
     return true;
+}
+
+static void virtio_free_region_cache(VRingMemoryRegionCaches *caches)
+{
+    trace_virtio_free_region_cache(caches);
+    address_space_cache_destroy(&caches->desc);
+    address_space_cache_destroy(&caches->avail);
+    address_space_cache_destroy(&caches->used);
+    g_free(caches);
+}
+
+/* Replace @vq's caches with @new (may be NULL); readers may hold the old. */
+static void virtio_set_region_cache(VirtQueue *vq,
+                                    VRingMemoryRegionCaches *new)
+{
+    VRingMemoryRegionCaches *old = vq->vring.caches;
+
+    /* Pairs with qatomic_rcu_read() in vring_access(). */
+    qatomic_rcu_set(&vq->vring.caches, new);
+    if (old) {
+        call_rcu(old, virtio_free_region_cache, rcu);
+    }
+}
+
+/*
+ * (Re)make the caches of enabled queue @vq from the current memory map.
+ * A ring that is not (writable) RAM gets a cache anyway: accesses then
+ * fail and break the device, as before there were caches.
+ */
+static void virtio_init_region_cache(VirtQueue *vq)
+{
+    AddressSpace *as = vq->vdev->dma_as;
+    unsigned int num = vq->vring.num;
+    VRingMemoryRegionCaches *new = g_new0(VRingMemoryRegionCaches, 1);
+
+    address_space_cache_init(&new->desc, as, vq->vring.desc,
+                             num * sizeof(struct vring_desc), false);
+    address_space_cache_init(&new->avail, as, vq->vring.avail,
+                             offsetof(struct vring_avail, ring[num + 1]),
+                             false);
+    address_space_cache_init(&new->used, as, vq->vring.used,
+                             offsetof(struct vring_used, ring[num]) +
+                             sizeof(uint16_t), true);
+    virtio_set_region_cache(vq, new);
+}
+
+/* After each memory map change, as QEMU's virtio_memory_listener_commit. */
+static void virtio_memory_listener_commit(MemoryListener *listener)
+{
+    VirtIODevice *vdev = container_of(listener, VirtIODevice, listener);
+    int i;
+
+    for (i = 0; i < VIRTIO_QUEUE_MAX; i++) {
+        if (vdev->vq[i].vring.num_default == 0) {
+            break;
+        }
+        if (vdev->vq[i].vring.caches) {
+            virtio_init_region_cache(&vdev->vq[i]);
+        }
+    }
 }
 
 /* Queue state */
@@ -418,8 +508,9 @@ void *virtqueue_pop(VirtQueue *vq, size_t sz)
     g_autofree hwaddr *addr = NULL;
     g_autofree struct iovec *iov = NULL;
     VirtQueueElement *elem = NULL;
+    MemoryRegionCache indirect_cache = MEMORY_REGION_CACHE_INVALID;
+    MemoryRegionCache *indirect = NULL;
     uint16_t avail_idx, head;
-    hwaddr table;
     VRingDesc desc;
 
     if (vdev->broken || !virtio_queue_ready(vq)) {
@@ -457,10 +548,9 @@ void *virtqueue_pop(VirtQueue *vq, size_t sz)
         return NULL;
     }
 
-    table = vq->vring.desc;
     max = num;
     i = head;
-    if (!vring_read_desc(vdev, table, i, &desc)) {
+    if (!vring_read_desc(vq, NULL, i, &desc)) {
         return NULL;
     }
     if (desc.flags & VRING_DESC_F_INDIRECT) {
@@ -479,12 +569,17 @@ void *virtqueue_pop(VirtQueue *vq, size_t sz)
                          desc.len);
             return NULL;
         }
-        table = desc.addr;
-        max = desc.len / sizeof(struct vring_desc);
-        i = 0;
-        if (!vring_read_desc(vdev, table, i, &desc)) {
+        if (!address_space_cache_init(&indirect_cache, vdev->dma_as,
+                                      desc.addr, desc.len, false)) {
+            virtio_error(vdev, "descriptor table at 0x%" HWADDR_PRIx
+                         " is not in guest RAM", (hwaddr)desc.addr);
+            address_space_cache_destroy(&indirect_cache);
             return NULL;
         }
+        indirect = &indirect_cache;
+        max = desc.len / sizeof(struct vring_desc);
+        i = 0;
+        vring_read_desc(vq, indirect, i, &desc);
     }
 
     addr = g_new(hwaddr, VIRTQUEUE_MAX_SIZE);
@@ -531,7 +626,7 @@ void *virtqueue_pop(VirtQueue *vq, size_t sz)
                          "(%u entries)", i, max);
             goto err;
         }
-        if (!vring_read_desc(vdev, table, i, &desc)) {
+        if (!vring_read_desc(vq, indirect, i, &desc)) {
             goto err;
         }
     }
@@ -550,11 +645,13 @@ void *virtqueue_pop(VirtQueue *vq, size_t sz)
         vq->notification) {
         vring_set_avail_event(vq, vq->last_avail_idx);
     }
+    address_space_cache_destroy(&indirect_cache);
     return elem;
 
 err:
     virtqueue_unmap_iov(vdev, iov + out_num, in_num, true, 0);
     virtqueue_unmap_iov(vdev, iov, out_num, false, 0);
+    address_space_cache_destroy(&indirect_cache);
     return NULL;
 }
 
@@ -588,17 +685,16 @@ void virtqueue_fill(VirtQueue *vq, const VirtQueueElement *elem,
                     unsigned int len, unsigned int idx)
 {
     uint8_t b[sizeof(struct vring_used_elem)];
-    hwaddr pa;
 
     virtqueue_unmap_sg(vq, elem, len);
     if (vq->vdev->broken || !virtio_queue_ready(vq)) {
         return;
     }
     idx = (idx + vq->used_idx) % vq->vring.num;
-    pa = vq->vring.used + offsetof(struct vring_used, ring[idx]);
     stl_le_p(b + offsetof(struct vring_used_elem, id), elem->index);
     stl_le_p(b + offsetof(struct vring_used_elem, len), len);
-    vring_write(vq, pa, b, sizeof(b));
+    vring_access(vq, VRING_CACHE_USED, offsetof(struct vring_used, ring[idx]),
+                 b, sizeof(b), true);
 }
 
 void virtqueue_flush(VirtQueue *vq, unsigned int count)
@@ -617,7 +713,7 @@ void virtqueue_flush(VirtQueue *vq, unsigned int count)
     smp_wmb();
     old = vq->used_idx;
     new = old + count;
-    if (!vring_write_u16(vq, vq->vring.used +
+    if (!vring_write_u16(vq, VRING_CACHE_USED,
                          offsetof(struct vring_used, idx), new)) {
         return;
     }
@@ -811,6 +907,7 @@ int virtio_set_status(VirtIODevice *vdev, uint8_t val)
 
 static void virtio_queue_reset_state(VirtQueue *vq)
 {
+    virtio_set_region_cache(vq, NULL);
     vq->vring.num = vq->vring.num_default;
     vq->vring.desc = 0;
     vq->vring.avail = 0;
@@ -1084,6 +1181,7 @@ void virtio_queue_enable(VirtIODevice *vdev, uint32_t queue_index)
         return;
     }
     vq->enabled = true;
+    virtio_init_region_cache(vq);
     if (k->queue_enable) {
         k->queue_enable(vdev, queue_index);
     }
@@ -1191,6 +1289,11 @@ QEMUBH *virtio_bh_new_guarded_full(DeviceState *dev, QEMUBHFunc *cb,
 
 void virtio_cleanup(VirtIODevice *vdev)
 {
+    int i;
+
+    for (i = 0; vdev->vq && i < VIRTIO_QUEUE_MAX; i++) {
+        virtio_set_region_cache(&vdev->vq[i], NULL);
+    }
     g_free(vdev->config);
     vdev->config = NULL;
     vdev->config_len = 0;
@@ -1224,7 +1327,11 @@ static void virtio_device_realize(DeviceState *dev, Error **errp)
             vdc->unrealize(dev);
         }
         error_propagate(errp, err);
+        return;
     }
+    vdev->listener.commit = virtio_memory_listener_commit;
+    vdev->listener.name = vdev->name;
+    memory_listener_register(&vdev->listener, vdev->dma_as);
 }
 
 static void virtio_device_unrealize(DeviceState *dev)
@@ -1232,6 +1339,7 @@ static void virtio_device_unrealize(DeviceState *dev)
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
     VirtioDeviceClass *vdc = VIRTIO_DEVICE_GET_CLASS(dev);
 
+    memory_listener_unregister(&vdev->listener);
     virtio_bus_device_unplugged(vdev);
     if (vdc->unrealize) {
         vdc->unrealize(dev);

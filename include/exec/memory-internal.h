@@ -39,6 +39,12 @@ struct FlatView {
     MemoryRegion *root;
 };
 
+/*
+ * Drop a reference taken by address_space_get_flatview(); the last one
+ * destroys the view after a grace period.
+ */
+void flatview_unref(FlatView *view);
+
 /* The current view of @as; the caller is inside rcu_read_lock(). */
 static inline FlatView *address_space_to_flatview(AddressSpace *as)
 {

@@ -350,6 +350,57 @@ static inline void fuzz_dma_read_cb(size_t addr, size_t len,
 }
 #endif
 
+/*
+ * A reference on @as's current FlatView, for a user that keeps it beyond
+ * an RCU critical section; drop it with flatview_unref()
+ * (exec/memory-internal.h).  Devices use MemoryRegionCache instead.
+ */
+FlatView *address_space_get_flatview(AddressSpace *as);
+
+/*
+ * MemoryRegionCache: [addr, addr + len) of an AddressSpace as it was
+ * when the cache was made, for repeated accesses (virtio rings, a CPU's
+ * view of memory during an execution slice).  It holds a reference on
+ * that FlatView, and so on every region it shows, until
+ * address_space_cache_destroy(): a region removed from the map meanwhile
+ * stays alive, and accessible through the cache, until then.  When the
+ * whole range is RAM, accesses are memcpy through @ptr; otherwise they go
+ * through the cached view like address_space_rw() (holes read 0).
+ * Offsets are relative to the start of the cache and must stay within
+ * @len.  Destroy caches that readers may still use from call_rcu(), as
+ * virtio does.
+ */
+typedef struct MemoryRegionCache {
+    /* private: */
+    uint8_t *ptr;           /* host address when the range is RAM */
+    MemoryRegion *mr;       /* its region, referenced */
+    FlatView *fv;           /* referenced */
+    AddressSpace *as;
+    hwaddr addr;
+    hwaddr len;
+    bool is_write;
+} MemoryRegionCache;
+
+#define MEMORY_REGION_CACHE_INVALID ((MemoryRegionCache) { .mr = NULL })
+
+/*
+ * Make @cache for @len bytes at @addr of @as; @is_write asks for
+ * writable RAM for the direct path.  Returns true when the whole range
+ * is (writable) RAM, i.e. accesses are direct.
+ */
+bool address_space_cache_init(MemoryRegionCache *cache, AddressSpace *as,
+                              hwaddr addr, hwaddr len, bool is_write);
+void address_space_cache_destroy(MemoryRegionCache *cache);
+static inline bool address_space_cache_is_ram(MemoryRegionCache *cache)
+{
+    return cache->ptr != NULL;
+}
+MemTxResult address_space_read_cached(MemoryRegionCache *cache, hwaddr addr,
+                                      void *buf, hwaddr len);
+MemTxResult address_space_write_cached(MemoryRegionCache *cache,
+                                       hwaddr addr, const void *buf,
+                                       hwaddr len);
+
 /* Accesses to address_space_memory, as a CPU would make them. */
 void cpu_physical_memory_rw(hwaddr addr, void *buf, hwaddr len,
                             bool is_write);

@@ -1279,6 +1279,71 @@ static void test_rcu_unmap_idle(void)
 }
 
 /*
+ * A MemoryRegionCache holds its FlatView: a region removed from the map
+ * stays readable through the cache, and is freed only one grace period
+ * after the cache is destroyed.  A cache over a hole takes the slow path.
+ */
+static void test_cache(void)
+{
+    uint8_t *data = g_malloc(0x1000);
+    MemoryRegionCache cache, hole;
+    MemoryRegion *mr;
+    uint32_t v;
+
+    fixture_init(0x100000);
+    memset(data, 0x5a, 0x1000);
+    mr = g_new0(MemoryRegion, 1);
+    memory_region_init_ram_ptr(mr, OBJECT(mr), "blob", 0x1000, data);
+    OBJECT(mr)->free = blob_free;
+    memory_region_add_subregion(fx.root, 0x4000, mr);
+    qatomic_set(&blob_freed, 0);
+
+    /* Direct: the whole range is RAM. */
+    g_assert_true(address_space_cache_init(&cache, &fx.as, 0x4100, 0x100,
+                                           true));
+    g_assert_true(address_space_cache_is_ram(&cache));
+    v = 0x01020304;
+    address_space_write_cached(&cache, 0x10, &v, 4);
+    g_assert_cmphex(data[0x110], ==, 0x04);
+    /* Running past the region is not direct. */
+    g_assert_false(address_space_cache_init(&hole, &fx.as, 0x4f00, 0x200,
+                                            false));
+    address_space_cache_destroy(&hole);
+
+    memory_region_set_enabled(mr, false);
+    memory_region_del_subregion(fx.root, mr);
+    object_unparent(OBJECT(mr));
+    g_assert_cmphex(ldl_le_phys(&fx.as, 0x4110), ==, 0);
+
+    /* The cache still sees (and keeps) the region, grace periods or not. */
+    drain_call_rcu();
+    g_assert_cmpint(qatomic_read(&blob_freed), ==, 0);
+    v = 0;
+    g_assert_cmpint(address_space_read_cached(&cache, 0x10, &v, 4), ==,
+                    MEMTX_OK);
+    g_assert_cmphex(v, ==, 0x01020304);
+
+    /* A cache made now sees the hole, through the slow path. */
+    g_assert_false(address_space_cache_init(&hole, &fx.as, 0x4100, 0x100,
+                                            false));
+    v = ~0;
+    g_assert_cmpint(address_space_read_cached(&hole, 0x10, &v, 4), ==,
+                    MEMTX_DECODE_ERROR);
+    g_assert_cmphex(v, ==, 0);
+    address_space_cache_destroy(&hole);
+
+    /* Freed one grace period after the last cache goes. */
+    address_space_cache_destroy(&cache);
+    g_assert_cmpint(qatomic_read(&blob_freed), ==, 0);
+    /* The view's destroy is queued by the unref: one more batch. */
+    drain_call_rcu();
+    g_assert_cmpint(qatomic_read(&blob_freed), ==, 1);
+
+    fixture_fini();
+    g_free(data);
+}
+
+/*
  * Readers hammer an address while the main thread swaps the region
  * behind it in one transaction: every read sees one region or the other,
  * never a hole or freed memory.
@@ -1517,6 +1582,7 @@ int main(int argc, char **argv)
                     test_address_space_destroy);
     g_test_add_func("/memory/rcu/unmap-waits-for-readers", test_rcu_unmap);
     g_test_add_func("/memory/rcu/unmap-idle", test_rcu_unmap_idle);
+    g_test_add_func("/memory/rcu/cache", test_cache);
     g_test_add_func("/memory/rcu/stress", test_rcu_stress);
     g_test_add_func("/memory/system", test_system);
 

@@ -96,6 +96,8 @@ struct VirtIODevice {
     bool started;
     /* Where rings and buffers live: the transport's DMA address space. */
     AddressSpace *dma_as;
+    /* Remakes the rings' caches when dma_as's memory map changes. */
+    MemoryListener listener;
 };
 
 struct VirtioDeviceClass {
