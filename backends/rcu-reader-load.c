@@ -3,6 +3,7 @@
  * x-rcu-reader-load: threads that keep RCU busy the way TCG vCPUs do.
  *
  *   -object x-rcu-reader-load,id=ID[,threads=N][,slice-ms=MS][,kick=on|off]
+ *           [,addr=GPA,len=BYTES[,write=on|off]]
  *
  * QEMU's TCG vCPU threads run guest code inside rcu_read_lock() for a
  * whole execution slice (cpu_exec), leaving the critical section only
@@ -17,6 +18,13 @@
  * as QEMU's TCG does, and ends its slice early when a writer forces a
  * grace period; kick=off models a reader that ignores forcing.
  *
+ * With len > 0 each slice also touches guest memory the way a vCPU does:
+ * it looks the range up once at the start of the slice (a
+ * MemoryRegionCache, standing in for the vCPU's TLB) and reads it, or
+ * writes a pattern, through that view at the start and again at the end
+ * of the slice.  A region unmapped meanwhile (a virtio-gpu blob) must
+ * stay valid until the slice ends: the qtests run this under ASan.
+ *
  * The x- prefix says it is for testing and measurement (make bench, the
  * series lab), not a stable interface.
  */
@@ -27,11 +35,14 @@
 #include "qemu/rcu.h"
 #include "qemu/thread.h"
 #include "qom/object_interfaces.h"
+#include "exec/address-spaces.h"
+#include "exec/memory.h"
 
 #define TYPE_RCU_READER_LOAD "x-rcu-reader-load"
 OBJECT_DECLARE_TYPE(RCUReaderLoad, RCUReaderLoadClass, RCU_READER_LOAD)
 
 #define RCU_READER_LOAD_MAX_THREADS 64
+#define RCU_READER_LOAD_MAX_LEN     (1024 * 1024)
 
 typedef struct RCUReaderThread {
     RCUReaderLoad *load;
@@ -49,6 +60,9 @@ struct RCUReaderLoad {
     uint64_t threads;
     uint64_t slice_ms;
     bool kick;
+    uint64_t addr;
+    uint64_t len;
+    bool write;
 
     bool stop;
     RCUReaderThread *thr;
@@ -69,10 +83,24 @@ static void rcu_reader_load_force(Notifier *n, void *data)
     qemu_mutex_unlock(&t->lock);
 }
 
+/* Read, or write a pattern to, the whole range through @cache. */
+static void rcu_reader_load_access(RCUReaderLoad *load,
+                                   MemoryRegionCache *cache, uint8_t *buf)
+{
+    if (load->write) {
+        memset(buf, 0xa5, load->len);
+        address_space_write_cached(cache, 0, buf, load->len);
+    } else {
+        address_space_read_cached(cache, 0, buf, load->len);
+    }
+}
+
 static void *rcu_reader_load_thread(void *opaque)
 {
     RCUReaderThread *t = opaque;
     RCUReaderLoad *load = t->load;
+    g_autofree uint8_t *buf = g_malloc(load->len ? load->len : 1);
+    MemoryRegionCache cache;
 
     rcu_register_thread();
     if (load->kick) {
@@ -81,12 +109,22 @@ static void *rcu_reader_load_thread(void *opaque)
     while (!qatomic_read(&load->stop)) {
         /* One execution slice. */
         rcu_read_lock();
+        if (load->len) {
+            address_space_cache_init(&cache, &address_space_memory,
+                                     load->addr, load->len, load->write);
+            rcu_reader_load_access(load, &cache, buf);
+        }
         qemu_mutex_lock(&t->lock);
         if (!t->kicked) {
             qemu_cond_timedwait(&t->kick_cond, &t->lock, load->slice_ms);
         }
         t->kicked = false;
         qemu_mutex_unlock(&t->lock);
+        if (load->len) {
+            /* Still the view of the slice's start, as a vCPU's TLB. */
+            rcu_reader_load_access(load, &cache, buf);
+            address_space_cache_destroy(&cache);
+        }
         rcu_read_unlock();
     }
     if (load->kick) {
@@ -109,6 +147,12 @@ static void rcu_reader_load_complete(UserCreatable *uc, Error **errp)
     if (load->slice_ms < 1 || load->slice_ms > 1000) {
         error_setg(errp, "Parameter 'slice-ms' expects a value between 1 "
                    "and 1000");
+        return;
+    }
+    if (load->len > RCU_READER_LOAD_MAX_LEN ||
+        load->addr + load->len < load->addr) {
+        error_setg(errp, "Parameter 'len' expects a value up to %d that "
+                   "keeps addr+len below 2^64", RCU_READER_LOAD_MAX_LEN);
         return;
     }
 
@@ -174,6 +218,18 @@ static void rcu_reader_load_class_init(ObjectClass *oc, const void *data)
     object_class_property_set_description(oc, "kick",
         "leave the critical section when RCU forces a grace period, as "
         "TCG vCPUs do (default on)");
+    object_class_property_add_uint64_field(oc, "addr",
+                                           offsetof(RCUReaderLoad, addr));
+    object_class_property_set_description(oc, "addr",
+        "guest-physical address each slice accesses");
+    object_class_property_add_uint64_field(oc, "len",
+                                           offsetof(RCUReaderLoad, len));
+    object_class_property_set_description(oc, "len",
+        "bytes at addr accessed per slice (0, the default: none)");
+    object_class_property_add_bool_field(oc, "write",
+                                         offsetof(RCUReaderLoad, write));
+    object_class_property_set_description(oc, "write",
+        "write a pattern instead of reading (default off)");
 }
 
 static const TypeInfo rcu_reader_load_info = {

@@ -29,15 +29,18 @@ static ObjectClass *user_creatable_class(const char *type, Error **errp)
 Object *user_creatable_add_from_str(const char *optarg, Error **errp)
 {
     g_autoptr(KeyValList) kv = keyval_parse(optarg, "qom-type", errp);
+
+    return kv ? user_creatable_add_kv(kv, errp) : NULL;
+}
+
+Object *user_creatable_add_kv(const KeyValList *kv, Error **errp)
+{
     const char *type, *id;
     UserCreatableClass *ucc;
     ObjectClass *oc;
     Object *obj;
     int i;
 
-    if (!kv) {
-        return NULL;
-    }
     type = keyval_get(kv, "qom-type");
     id = keyval_get(kv, "id");
     if (!type) {
@@ -89,6 +92,19 @@ Object *user_creatable_add_from_str(const char *optarg, Error **errp)
     object_property_add_child(user_creatable_container(), id, obj);
     object_unref(obj);
     return obj;
+}
+
+bool user_creatable_del(const char *id, Error **errp)
+{
+    Object *obj = object_resolve_path_component(user_creatable_container(),
+                                                id);
+
+    if (!obj) {
+        error_setg(errp, "object '%s' not found", id);
+        return false;
+    }
+    object_unparent(obj);
+    return true;
 }
 
 static gint prop_cmp(gconstpointer a, gconstpointer b)

@@ -34,6 +34,13 @@ struct UserCreatableClass {
  */
 Object *user_creatable_add_from_str(const char *optarg, Error **errp);
 
+/* The same from parsed pairs ("qom-type", "id", properties): object-add. */
+typedef struct KeyValList KeyValList;
+Object *user_creatable_add_kv(const KeyValList *kv, Error **errp);
+
+/* Remove the object @id from /objects (object-del). */
+bool user_creatable_del(const char *id, Error **errp);
+
 /*
  * Handle "help" and "TYPE,help": print the types or a type's properties
  * and return true; false if @optarg asks no help.
