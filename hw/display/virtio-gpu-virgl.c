@@ -62,6 +62,8 @@ struct virtio_gpu_virgl_hostmem_region {
     MemoryRegion mr;
     struct VirtIOGPU *g;
     uint32_t resource_id;
+    /* Step 1 happened: the region left the map and waits for RCU. */
+    bool unmapping;
     /* Step 2 happened: the region is finalised. */
     bool finish_unmapping;
 };
@@ -277,10 +279,14 @@ virtio_gpu_virgl_unmap_resource_blob(VirtIOGPU *g,
                           __func__, virgl_strerror(ret));
             return ret;
         }
+    } else if (vmr->unmapping) {
+        /* Between steps 1 and 2: keep waiting for the region's free. */
+        *cmd_suspended = true;
     } else {
         *cmd_suspended = true;
 
         /* Step 1: the region's free hook undoes this in step 2. */
+        vmr->unmapping = true;
         b->renderer_blocked++;
 
         /*
@@ -349,10 +355,11 @@ void virtio_gpu_virgl_resource_destroy(VirtIOGPU *g,
     if (res->mr) {
         /*
          * The host pointer must stay valid until the region is freed:
-         * start the unmap (or let the one under way go on) and let
-         * cmdq_resume_bh finish the resource.
+         * start the unmap (or let the one under way go on: its command
+         * is being dropped) and let cmdq_resume_bh finish the resource.
          */
         virtio_gpu_virgl_unmap_resource_blob(g, res, &suspended);
+        assert(suspended);
         res->orphaned = true;
         gl->orphaned_unmaps++;
         return;
@@ -1024,6 +1031,7 @@ void virtio_gpu_virgl_process_cmd(VirtIOGPU *g,
                                   struct virtio_gpu_ctrl_command *cmd)
 {
     bool cmd_suspended = false;
+    int ret;
 
     virgl_renderer_force_ctx_0();
     switch (cmd->cmd_hdr.type) {
@@ -1122,8 +1130,6 @@ void virtio_gpu_virgl_process_cmd(VirtIOGPU *g,
     /* Answered when virglrenderer reports the fence. */
     trace_virtio_gpu_fence_ctrl(cmd->cmd_hdr.fence_id, cmd->cmd_hdr.type);
     if (cmd->cmd_hdr.flags & VIRTIO_GPU_FLAG_INFO_RING_IDX) {
-        int ret;
-
         /*
          * A fence on one of the context's rings.  virglrenderer's virgl
          * contexts have a single ring (0); other ring numbers fail here.
@@ -1145,7 +1151,14 @@ void virtio_gpu_virgl_process_cmd(VirtIOGPU *g,
         }
         return;
     }
-    virgl_renderer_create_fence(cmd->cmd_hdr.fence_id, cmd->cmd_hdr.type);
+    /* The second argument is unused; QEMU passes the command type. */
+    ret = virgl_renderer_create_fence(cmd->cmd_hdr.fence_id,
+                                      cmd->cmd_hdr.type);
+    if (ret) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: no fence: %s\n", __func__,
+                      virgl_strerror(ret));
+        virtio_gpu_ctrl_response_nodata(g, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC);
+    }
 }
 
 /* Fences */
@@ -1203,6 +1216,8 @@ void virtio_gpu_virgl_fence_poll(VirtIOGPU *g)
     virgl_renderer_poll();
     g_hash_table_foreach(gl->contexts, virtio_gpu_virgl_poll_context, NULL);
     virtio_gpu_process_cmdq(g);
+    trace_virtio_gpu_virgl_fence_poll(!QTAILQ_EMPTY(&g->cmdq) ||
+                                      !QTAILQ_EMPTY(&g->fenceq));
     if (!QTAILQ_EMPTY(&g->cmdq) || !QTAILQ_EMPTY(&g->fenceq)) {
         timer_mod(gl->fence_poll,
                   qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + 10);
@@ -1261,7 +1276,12 @@ static void virtio_gpu_virgl_resume_cmdq_bh(void *opaque)
     if (gl->renderer_state == RS_RESET && !gl->orphaned_unmaps) {
         virtio_gpu_virgl_reset(g);
     }
+    /*
+     * Process the queue, then poll for a fence it may have created (the
+     * poll timer is 10 ms of virtual time away), as handle_ctrl does.
+     */
     virtio_gpu_process_cmdq(g);
+    virtio_gpu_virgl_fence_poll(g);
 }
 
 uint32_t virtio_gpu_virgl_get_num_capsets(VirtIOGPU *g)
