@@ -1332,7 +1332,9 @@ bool virtio_gpu_virgl_init(VirtIOGPU *g, Error **errp)
     gl->renderer_state = RS_INITED;
     gl->fence_poll = timer_new_ms(QEMU_CLOCK_VIRTUAL, virtio_gpu_fence_poll,
                                   g);
-    gl->cmdq_resume_bh = qemu_bh_new(virtio_gpu_virgl_resume_cmdq_bh, g);
+    gl->cmdq_resume_bh = virtio_bh_new_guarded(DEVICE(g),
+                                               virtio_gpu_virgl_resume_cmdq_bh,
+                                               g);
     gl->contexts = g_hash_table_new(NULL, NULL);
     return true;
 }

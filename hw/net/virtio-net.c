@@ -811,7 +811,8 @@ static void virtio_net_device_realize(DeviceState *dev, Error **errp)
                                        virtio_net_handle_rx);
     n->vqs[0].tx_vq = virtio_add_queue(vdev, n->net_conf.tx_queue_size,
                                        virtio_net_handle_tx_bh);
-    n->vqs[0].tx_bh = qemu_bh_new(virtio_net_tx_bh, &n->vqs[0]);
+    n->vqs[0].tx_bh = virtio_bh_new_guarded(dev, virtio_net_tx_bh,
+                                            &n->vqs[0]);
     n->ctrl_vq = virtio_add_queue(vdev, 64, virtio_net_handle_ctrl);
     n->guest_hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
 
