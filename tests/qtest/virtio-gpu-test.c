@@ -656,20 +656,10 @@ static void test_reset_reentrant(void)
 {
     g_autofree char *log = gpu_log_path();
     g_autofree char *args = g_strdup_printf(" -d guest_errors -D %s", log);
-    QVirtioPCIDevice *d;
-    uint64_t status_addr;
     Fixture f;
 
     fixture_start(&f, args, 0);
-    d = f.gpu->pci;
-    qvirtio_pci_enable_msix(d);
-    status_addr = qvirtio_pci_bar(d, d->common.bar).addr + d->common.offset +
-                  VIRTIO_PCI_COMMON_STATUS;
-    qvirtio_pci_msix_entry_set(d, 0, status_addr, 0);
-    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 0);
-    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_MSIX, 0);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_MSIX),
-                     ==, 0);
+    qvirtio_pci_queue_vector_resets(f.gpu->pci, 0);
 
     gpu_assert_alive(&f);
     g_assert_cmphex(qvirtio_gpu_get_status(f.gpu), &,

@@ -314,22 +314,12 @@ static void test_features(void)
 static void test_tx_reentrant(void)
 {
     Fixture f = { 0 };
-    QVirtioPCIDevice *d;
-    uint64_t status_addr;
 
     if (!can_run(true)) {
         return;
     }
     fixture_start(&f, NULL, NULL, QVIRTIO_NET_DEFAULT_FEATURES, RX_BUFS);
-    d = f.net->pci;
-    qvirtio_pci_enable_msix(d);
-    status_addr = qvirtio_pci_bar(d, d->common.bar).addr + d->common.offset +
-                  VIRTIO_PCI_COMMON_STATUS;
-    qvirtio_pci_msix_entry_set(d, 0, status_addr, 0);
-    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 1);
-    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_MSIX, 0);
-    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_MSIX),
-                     ==, 0);
+    qvirtio_pci_queue_vector_resets(f.net->pci, 1);
 
     arp_gateway(&f);
     assert_log(&f, "Blocked re-entrant IO on MemoryRegion: "

@@ -489,6 +489,20 @@ void qvirtio_pci_msix_entry_set(QVirtioPCIDevice *d, uint16_t entry,
                    ~PCI_MSIX_ENTRY_CTRL_MASKBIT);
 }
 
+void qvirtio_pci_queue_vector_resets(QVirtioPCIDevice *d, uint16_t queue)
+{
+    uint64_t status_addr;
+
+    qvirtio_pci_enable_msix(d);
+    status_addr = qvirtio_pci_bar(d, d->common.bar).addr + d->common.offset +
+                  VIRTIO_PCI_COMMON_STATUS;
+    qvirtio_pci_msix_entry_set(d, 0, status_addr, 0);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, queue);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_MSIX, 0);
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_MSIX),
+                     ==, 0);
+}
+
 uint64_t qvirtio_pci_msix_entry_setup(QVirtioPCIDevice *d,
                                       QGuestAllocator *alloc,
                                       uint16_t entry, uint32_t *data)

@@ -124,6 +124,13 @@ void qvirtio_pci_disable_msix(QVirtioPCIDevice *d);
 void qvirtio_pci_msix_entry_set(QVirtioPCIDevice *d, uint16_t entry,
                                 uint64_t addr, uint32_t data);
 /*
+ * Make queue @queue's interrupt a write of 0 to the device's own
+ * device_status (a reset), through MSI-X entry 0: the guest's way of
+ * aiming a device's DMA at itself, which must be dropped as re-entrant.
+ * Enables MSI-X.
+ */
+void qvirtio_pci_queue_vector_resets(QVirtioPCIDevice *d, uint16_t queue);
+/*
  * Program table entry @entry to write a unique value to a fresh guest
  * RAM word, unmasked; returns that address and *@data the value.
  */
