@@ -38,10 +38,15 @@
 #define QEMU_BUILD_BUG_ON_ZERO(x) \
     (sizeof(QEMU_BUILD_BUG_ON_STRUCT(x)) - sizeof(QEMU_BUILD_BUG_ON_STRUCT(x)))
 
-#if defined(__SANITIZE_THREAD__)
+/* gcc says which sanitizer is on with macros, clang with __has_feature. */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+
+#if defined(__SANITIZE_THREAD__) || __has_feature(thread_sanitizer)
 #define QEMU_SANITIZE_THREAD 1
 #endif
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
 #define QEMU_SANITIZE_ADDRESS 1
 #endif
 

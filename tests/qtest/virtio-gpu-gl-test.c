@@ -655,7 +655,7 @@ static void test_blob_cycles(void)
      * ASan keeps freed memory in quarantine, so RSS grows there; its
      * leak checker covers that build instead.
      */
-#ifndef __SANITIZE_ADDRESS__
+#ifndef QEMU_SANITIZE_ADDRESS
     g_assert_cmpint(emulator_rss_kib(&f) - rss_before, <, 2048);
 #else
     (void)rss_before;

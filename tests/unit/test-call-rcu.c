@@ -25,13 +25,6 @@
 #endif
 #endif
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HAVE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HAVE_ASAN 1
-#endif
-#endif
 
 /* Set by every callback that runs without the BQL or in a wrong thread. */
 static int n_bad_context;
@@ -463,7 +456,7 @@ typedef struct FreeMe {
 
 static size_t heap_in_use(void)
 {
-#if defined(HAVE_MALLINFO2) && !defined(HAVE_ASAN)
+#if defined(HAVE_MALLINFO2) && !defined(QEMU_SANITIZE_ADDRESS)
     struct mallinfo2 mi = mallinfo2();
 
     return mi.uordblks + mi.hblkhd;
