@@ -4,16 +4,19 @@
  */
 
 #include "qemu/osdep.h"
+#include "qapi/error.h"
 #include "qemu/atomic.h"
 #include "qemu/main-loop.h"
 #include "qemu/error-report.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
+#include "qapi/qmp/dispatch.h"
+#include "qapi/qmp-event.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
-#include "qapi/qmp-event.h"
 
 bool no_shutdown;
+bool no_reboot;
 
 static RunState current_run_state = RUN_STATE_PRELAUNCH;
 
@@ -22,13 +25,18 @@ static const char *const runstate_names[RUN_STATE__MAX] = {
     [RUN_STATE_RUNNING] = "running",
     [RUN_STATE_PAUSED] = "paused",
     [RUN_STATE_SHUTDOWN] = "shutdown",
+    [RUN_STATE_INTERNAL_ERROR] = "internal-error",
 };
+
 
 /* Written from signal handlers and other threads, read by the main loop. */
 static int shutdown_requested;
 static int reset_requested;
 static int shutdown_signal;
 static pid_t shutdown_pid;
+static int shutdown_exit_code;
+static bool shutdown_exit_code_set;
+static int vmstop_requested = RUN_STATE__MAX;
 
 RunState runstate_get(void)
 {
@@ -58,14 +66,39 @@ void vm_start(void)
     }
     cpu_enable_ticks();
     runstate_set(RUN_STATE_RUNNING);
+    resume_all_vcpus();
+    qmp_send_event("RESUME", NULL);
+}
+
+/* QEMU's do_vm_stop(): the state changes first, so vCPUs see it. */
+static void do_vm_stop(RunState state, bool send_stop)
+{
+    if (runstate_is_running()) {
+        runstate_set(state);
+        cpu_disable_ticks();
+        pause_all_vcpus();
+        if (send_stop) {
+            qmp_send_event("STOP", NULL);
+        }
+        return;
+    }
+    runstate_set(state);
 }
 
 void vm_stop(RunState state)
 {
-    if (runstate_is_running()) {
-        cpu_disable_ticks();
-    }
-    runstate_set(state);
+    do_vm_stop(state, true);
+}
+
+void vm_shutdown(void)
+{
+    do_vm_stop(RUN_STATE_SHUTDOWN, false);
+}
+
+void qemu_system_vmstop_request(RunState state)
+{
+    qatomic_set(&vmstop_requested, state);
+    qemu_notify_event();
 }
 
 void qemu_system_shutdown_request(ShutdownCause reason)
@@ -79,9 +112,22 @@ ShutdownCause qemu_shutdown_requested_get(void)
     return qatomic_read(&shutdown_requested);
 }
 
+void qemu_system_shutdown_request_with_code(ShutdownCause reason,
+                                            int exit_code)
+{
+    qatomic_set(&shutdown_exit_code, exit_code);
+    qatomic_set(&shutdown_exit_code_set, true);
+    qemu_system_shutdown_request(reason);
+}
+
 void qemu_system_reset_request(ShutdownCause reason)
 {
-    qatomic_set(&reset_requested, reason);
+    if (no_reboot) {
+        qatomic_set(&shutdown_requested, reason);
+    } else {
+        qatomic_set(&reset_requested, reason);
+    }
+    cpu_stop_current();
     qemu_notify_event();
 }
 
@@ -107,15 +153,20 @@ static int qemu_reset_one(Object *child, void *opaque)
     return 0;
 }
 
+void qemu_devices_reset(ShutdownCause reason)
+{
+    object_child_foreach(qdev_get_machine(), qemu_reset_one, NULL);
+}
+
 void qemu_system_reset(ShutdownCause reason)
 {
     MachineClass *mc = current_machine ?
         MACHINE_GET_CLASS(current_machine) : NULL;
 
     if (mc && mc->reset) {
-        mc->reset(current_machine);
+        mc->reset(current_machine, reason);
     } else {
-        object_child_foreach(qdev_get_machine(), qemu_reset_one, NULL);
+        qemu_devices_reset(reason);
     }
 }
 
@@ -145,11 +196,20 @@ static void runstate_send_event(const char *name, ShutdownCause cause)
 static bool main_loop_should_exit(int *status)
 {
     ShutdownCause request;
+    int vmstop;
 
     request = qatomic_xchg(&reset_requested, SHUTDOWN_CAUSE_NONE);
     if (request) {
+        /* vCPUs must not run while their registers and devices reset. */
+        pause_all_vcpus();
         qemu_system_reset(request);
         runstate_send_event("RESET", request);
+        resume_all_vcpus();
+    }
+
+    vmstop = qatomic_xchg(&vmstop_requested, RUN_STATE__MAX);
+    if (vmstop != RUN_STATE__MAX) {
+        vm_stop(vmstop);
     }
 
     request = qatomic_xchg(&shutdown_requested, SHUTDOWN_CAUSE_NONE);
@@ -163,11 +223,13 @@ static bool main_loop_should_exit(int *status)
                 error_report("terminating on signal %d", shutdown_signal);
             }
         }
-        if (no_shutdown && request == SHUTDOWN_CAUSE_GUEST_SHUTDOWN) {
+        /* isa-debug-exit ends QEMU whatever -no-shutdown says. */
+        if (no_shutdown && request == SHUTDOWN_CAUSE_GUEST_SHUTDOWN &&
+            !qatomic_read(&shutdown_exit_code_set)) {
             vm_stop(RUN_STATE_SHUTDOWN);
             return false;
         }
-        *status = 0;
+        *status = qatomic_read(&shutdown_exit_code);
         return true;
     }
     return false;
@@ -181,4 +243,34 @@ int qemu_main_loop(void)
         main_loop_wait(false);
     }
     return status;
+}
+
+/*
+ * QMP stop and cont.  As in QEMU, cont refuses a VM that needs a reset
+ * first (after an internal error or a guest shutdown with -no-shutdown).
+ */
+static void qmp_stop(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    if (qmp_check_args(args, NULL, errp)) {
+        vm_stop(RUN_STATE_PAUSED);
+    }
+}
+
+static void qmp_cont(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    if (!qmp_check_args(args, NULL, errp)) {
+        return;
+    }
+    if (current_run_state == RUN_STATE_INTERNAL_ERROR ||
+        current_run_state == RUN_STATE_SHUTDOWN) {
+        error_setg(errp, "Resetting the Virtual Machine is required");
+        return;
+    }
+    vm_start();
+}
+
+static void __attribute__((constructor)) runstate_qmp_register(void)
+{
+    qmp_register_command("stop", qmp_stop, QCO_NO_OPTIONS);
+    qmp_register_command("cont", qmp_cont, QCO_NO_OPTIONS);
 }

@@ -32,6 +32,7 @@
 #include "exec/memory.h"
 #include "exec/address-spaces.h"
 #include "hw/boards.h"
+#include "hw/char/serial.h"
 #include "hw/qdev-core.h"
 #include "hw/qdev-properties.h"
 #include "system/qtest.h"
@@ -63,6 +64,12 @@ typedef enum {
     OPT_OBJECT,
     OPT_NETDEV,
     OPT_NIC,
+    OPT_SMP,
+    OPT_KERNEL,
+    OPT_APPEND,
+    OPT_SERIAL,
+    OPT_NOGRAPHIC,
+    OPT_NO_REBOOT,
 } OptionIndex;
 
 typedef struct OptionDef {
@@ -82,8 +89,14 @@ static const OptionDef options[] = {
       "                 select the machine (-machine help for a list)" },
     { "M", true, OPT_MACHINE, NULL },
     { "accel", true, OPT_ACCEL,
-      "-accel [accel=]name\n"
-      "                 select the accelerator (-accel help for a list)" },
+      "-accel [accel=]name[,prop=value][,...]\n"
+      "                 select the accelerator (-accel help for a list);\n"
+      "                 several -accel (or name1:name2) are tried in "
+      "order\n"
+      "                 tcg: thread=single; kvm: needs /dev/kvm" },
+    { "smp", true, OPT_SMP,
+      "-smp [cpus=]n[,maxcpus=n][,sockets=n][,cores=n][,threads=n]\n"
+      "                 number of vCPUs and their topology" },
     { "m", true, OPT_MEMORY,
       "-m [size=]megs   guest RAM size (suffixes K, M, G, T; default MiB)" },
     { "device", true, OPT_DEVICE,
@@ -139,6 +152,19 @@ static const OptionDef options[] = {
       "-nic user|none[,model=mn][,mac=macaddr][,user options]\n"
       "                 a NIC (model=help for a list) with its own "
       "backend" },
+    { "no-reboot", false, OPT_NO_REBOOT,
+      "-no-reboot       exit instead of rebooting" },
+    { "kernel", true, OPT_KERNEL,
+      "-kernel file     boot this multiboot kernel directly" },
+    { "append", true, OPT_APPEND,
+      "-append cmdline  the kernel's command line" },
+    { "serial", true, OPT_SERIAL,
+      "-serial dev      the next COM port: stdio, null, none, "
+      "chardev:ID,\n"
+      "                 unix:PATH" },
+    { "nographic", false, OPT_NOGRAPHIC,
+      "-nographic       no display; COM1 on stdio unless -serial says "
+      "otherwise" },
 };
 
 /* One command-line option with its argument, in command-line order. */
@@ -151,6 +177,12 @@ static GArray *cmd_options;
 static const char *qtest_chrdev;
 static const char *qtest_log;
 static bool start_stopped;
+static bool nographic;
+static bool nodefaults;
+
+/* -serial: the chardev of each COM port, in order; NULL for "none". */
+static Chardev *serial_hds[MAX_ISA_SERIAL_PORTS];
+static int serial_hds_count;
 
 static void version(void)
 {
@@ -711,6 +743,204 @@ static void machine_set_properties(MachineState *ms, GPtrArray *args)
     }
 }
 
+/* -serial */
+
+Chardev *serial_hd(int i)
+{
+    return i >= 0 && i < serial_hds_count ? serial_hds[i] : NULL;
+}
+
+/* The COM port for @spec, the next one; its chardev is "serialN". */
+static void serial_parse(const char *spec, Error **errp)
+{
+    Chardev **chr;
+    g_autofree char *label = NULL;
+    Error *local_err = NULL;
+
+    if (serial_hds_count == MAX_ISA_SERIAL_PORTS) {
+        error_setg(errp, "too many serial ports (at most %d)",
+                   MAX_ISA_SERIAL_PORTS);
+        return;
+    }
+    chr = &serial_hds[serial_hds_count++];
+    if (!strcmp(spec, "none")) {
+        return;
+    }
+    if (g_str_has_prefix(spec, "chardev:")) {
+        *chr = qemu_chr_find(spec + strlen("chardev:"));
+    } else {
+        label = g_strdup_printf("serial%d", serial_hds_count - 1);
+        *chr = qemu_chr_new(label, spec, &local_err);
+    }
+    if (!*chr) {
+        error_setg(errp, "could not connect serial device to character "
+                   "backend '%s'%s%s", spec, local_err ? ": " : "",
+                   local_err ? error_get_pretty(local_err) : "");
+        error_free(local_err);
+    }
+}
+
+/* -smp [cpus=]N[,maxcpus=N][,sockets=N][,cores=N][,threads=N] */
+static bool smp_parse(const char *arg, SMPConfiguration *config,
+                      Error **errp)
+{
+    static const char *const keys[] = {
+        "cpus", "maxcpus", "sockets", "cores", "threads",
+    };
+    g_autoptr(KeyValList) kv = keyval_parse(arg, "cpus", errp);
+    bool *has[] = {
+        &config->has_cpus, &config->has_maxcpus, &config->has_sockets,
+        &config->has_cores, &config->has_threads,
+    };
+    uint64_t *val[] = {
+        &config->cpus, &config->maxcpus, &config->sockets, &config->cores,
+        &config->threads,
+    };
+    int i, k;
+
+    if (!kv) {
+        return false;
+    }
+    for (i = 0; i < kv->n; i++) {
+        uint64_t v;
+
+        for (k = 0; k < ARRAY_SIZE(keys); k++) {
+            if (!strcmp(kv->pairs[i].key, keys[k])) {
+                break;
+            }
+        }
+        if (k == ARRAY_SIZE(keys)) {
+            error_setg(errp, "Parameter 'smp.%s' is unexpected",
+                       kv->pairs[i].key);
+            return false;
+        }
+        if (qemu_strtou64(kv->pairs[i].value, NULL, 0, &v) < 0 ||
+            v > UINT32_MAX) {
+            error_setg(errp, "Parameter 'smp.%s' expects integer", keys[k]);
+            return false;
+        }
+        *has[k] = true;
+        *val[k] = v;
+    }
+    return true;
+}
+
+/*
+ * Accelerators, as QEMU's configure_accelerators(): every -accel (or
+ * the names of -machine accel=A:B) is tried in order and the first that
+ * initialises wins; the ones that fail say why.
+ */
+typedef struct AccelChoice {
+    char *name;
+    char *location;         /* the -accel option, NULL for -machine */
+    KeyValList *props;
+} AccelChoice;
+
+static void accel_choice_free(gpointer p)
+{
+    AccelChoice *c = p;
+
+    g_free(c->name);
+    g_free(c->location);
+    keyval_free(c->props);
+}
+
+static void accel_choices_add(GArray *choices, const char *names,
+                              const char *location, KeyValList *props)
+{
+    g_auto(GStrv) list = g_strsplit(names, ":", -1);
+    int i;
+
+    for (i = 0; list[i]; i++) {
+        AccelChoice c = {
+            .name = g_strdup(list[i]),
+            .location = g_strdup(location),
+            /* Properties belong to a single accelerator. */
+            .props = list[1] ? NULL : props,
+        };
+
+        g_array_append_val(choices, c);
+    }
+    if (!list[0] || list[1]) {
+        keyval_free(props);
+    }
+}
+
+/* Set the -accel properties other than the name on @accel. */
+static bool accel_set_props(AccelState *accel, const KeyValList *props,
+                            Error **errp)
+{
+    int i;
+
+    for (i = 0; props && i < props->n; i++) {
+        const char *key = props->pairs[i].key;
+
+        if (!strcmp(key, "accel")) {
+            continue;
+        }
+        if (!object_property_find(OBJECT(accel), key)) {
+            error_setg(errp, "Property '%s.%s' not found",
+                       object_get_typename(OBJECT(accel)), key);
+            return false;
+        }
+        if (!object_property_parse(OBJECT(accel), key, props->pairs[i].value,
+                                   errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void configure_accelerators(GArray *choices)
+{
+    bool init_failed = false;
+    guint i;
+
+    for (i = 0; i < choices->len; i++) {
+        AccelChoice *c = &g_array_index(choices, AccelChoice, i);
+        AccelClass *ac = accel_find(c->name);
+        AccelState *accel;
+        Error *err = NULL;
+
+        if (c->location) {
+            loc_set_str(c->location);
+        } else {
+            loc_set_none();
+        }
+        if (!ac) {
+            error_report("invalid accelerator %s", c->name);
+            init_failed = true;
+            continue;
+        }
+        accel = ACCEL(object_new_with_class(OBJECT_CLASS(ac)));
+        if (!accel_set_props(accel, c->props, &err)) {
+            opt_fail(err);
+        }
+        if ((ac->available && !ac->available()) ||
+            !ac->init_machine(accel, current_machine, &err)) {
+            error_report("failed to initialize %s: %s", ac->name,
+                         err ? error_get_pretty(err) : "not available");
+            error_free(err);
+            object_unref(OBJECT(accel));
+            init_failed = true;
+            continue;
+        }
+        current_accel = accel;
+        break;
+    }
+    loc_set_none();
+    if (!current_accel) {
+        if (!init_failed) {
+            error_report("no accelerator found");
+        }
+        exit(1);
+    }
+    if (init_failed && !qtest_chrdev) {
+        info_report("falling back to %s",
+                    ACCEL_GET_CLASS(current_accel)->name);
+    }
+}
+
 static void termsig_handler(int signal, siginfo_t *info, void *c)
 {
     qemu_system_killed(info->si_signo, info->si_pid);
@@ -731,14 +961,18 @@ static void os_setup_signal_handling(void)
 void qemu_init(int argc, char **argv)
 {
     g_autofree char *machine_name = NULL;
-    g_autofree char *accel_name = NULL;
     g_autoptr(GPtrArray) machine_args = g_ptr_array_new();
+    g_autofree char *machine_accel = NULL;
+    g_autofree char *kernel_filename = NULL;
+    g_autofree char *kernel_cmdline = NULL;
+    g_autoptr(GArray) accels = g_array_new(false, true, sizeof(AccelChoice));
+    SMPConfiguration smp = { 0 };
     uint64_t ram_size = 0;
     MachineClass *mc;
-    AccelClass *ac;
     Error *err = NULL;
     guint i;
 
+    g_array_set_clear_func(accels, accel_choice_free);
     g_set_prgname("qemu-system-x86_64");
     parse_command_line(argc, argv);
     process_help_options();
@@ -747,6 +981,7 @@ void qemu_init(int argc, char **argv)
     for (i = 0; i < cmd_options->len; i++) {
         CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
         g_autofree char *loc = option_location(opt);
+        g_autofree char *name = NULL;
         g_autoptr(KeyValList) kv = NULL;
 
         loc_set_str(loc);
@@ -761,8 +996,8 @@ void qemu_init(int argc, char **argv)
                 machine_name = g_strdup(keyval_get(kv, "type"));
             }
             if (keyval_get(kv, "accel")) {
-                g_free(accel_name);
-                accel_name = g_strdup(keyval_get(kv, "accel"));
+                g_free(machine_accel);
+                machine_accel = g_strdup(keyval_get(kv, "accel"));
             }
             g_ptr_array_add(machine_args, (gpointer)opt->arg);
             break;
@@ -771,25 +1006,44 @@ void qemu_init(int argc, char **argv)
             if (!kv) {
                 opt_fail(err);
             }
-            g_free(accel_name);
-            accel_name = g_strdup(keyval_get(kv, "accel"));
-            ac = accel_name ? accel_find(accel_name) : NULL;
-            if (!ac) {
-                error_report("invalid accelerator %s",
-                             accel_name ? accel_name : "");
+            if (!keyval_get(kv, "accel")) {
+                error_report("invalid accelerator ");
                 exit(1);
             }
+            name = g_strdup(keyval_get(kv, "accel"));
+            accel_choices_add(accels, name, loc, g_steal_pointer(&kv));
             break;
         case OPT_MEMORY:
             if (!parse_ram_size(opt->arg, &ram_size, &err)) {
                 opt_fail(err);
             }
             break;
+        case OPT_SMP:
+            if (!smp_parse(opt->arg, &smp, &err)) {
+                /* QEMU reports -smp without the option, as "smp.KEY". */
+                loc_set_none();
+                opt_fail(err);
+            }
+            break;
+        case OPT_KERNEL:
+            g_free(kernel_filename);
+            kernel_filename = g_strdup(opt->arg);
+            break;
+        case OPT_APPEND:
+            g_free(kernel_cmdline);
+            kernel_cmdline = g_strdup(opt->arg);
+            break;
         case OPT_DISPLAY:
             parse_display(opt->arg, &err);
             if (err) {
                 opt_fail(err);
             }
+            break;
+        case OPT_NOGRAPHIC:
+            nographic = true;
+            break;
+        case OPT_NODEFAULTS:
+            nodefaults = true;
             break;
         case OPT_QTEST:
             qtest_chrdev = opt->arg;
@@ -814,6 +1068,9 @@ void qemu_init(int argc, char **argv)
                 opt_fail(err);
             }
             break;
+        case OPT_NO_REBOOT:
+            no_reboot = true;
+            break;
         case OPT_LOG: {
             int mask = qemu_str_to_log_mask(opt->arg);
 
@@ -836,6 +1093,26 @@ void qemu_init(int argc, char **argv)
     }
     loc_set_none();
 
+    if (kernel_cmdline && !kernel_filename) {
+        error_report("-append only allowed with -kernel option");
+        exit(1);
+    }
+    if (machine_accel && accels->len) {
+        error_report("The -accel and \"-machine accel=\" options are "
+                     "incompatible");
+        exit(1);
+    }
+    if (machine_accel) {
+        accel_choices_add(accels, machine_accel, NULL, NULL);
+    } else if (!accels->len) {
+        /*
+         * QEMU's default is tcg.  Without firmware a CPU has nothing to
+         * run unless a kernel is given, so then tcg, else qtest.
+         */
+        accel_choices_add(accels, kernel_filename ? "tcg" : "qtest", NULL,
+                          NULL);
+    }
+
     /* The main thread runs the main loop, which holds the BQL. */
     bql_lock();
     if (qemu_init_main_loop(&err) < 0) {
@@ -843,7 +1120,7 @@ void qemu_init(int argc, char **argv)
     }
     os_setup_signal_handling();
 
-    /* Character devices, then the monitors that use them. */
+    /* Character devices, then the monitors and COM ports that use them. */
     for (i = 0; i < cmd_options->len; i++) {
         CmdOption *opt = &g_array_index(cmd_options, CmdOption, i);
         g_autofree char *loc = option_location(opt);
@@ -867,8 +1144,22 @@ void qemu_init(int argc, char **argv)
             !monitor_init_qmp_chardev(opt->arg, &err)) {
             opt_fail(err);
         }
+        if (opt->def->index == OPT_SERIAL) {
+            serial_parse(opt->arg, &err);
+            if (err) {
+                opt_fail(err);
+            }
+        }
     }
     loc_set_none();
+    if (!serial_hds_count && !nodefaults) {
+        /* QEMU's default COM1: on stdio with -nographic. */
+        if (nographic) {
+            loc_set_str("-nographic");
+        }
+        serial_parse(nographic ? "stdio" : "null", &error_fatal);
+        loc_set_none();
+    }
 
     /* Network backends: -netdev first, then -nic, as QEMU does. */
     for (i = 0; i < cmd_options->len; i++) {
@@ -904,20 +1195,6 @@ void qemu_init(int argc, char **argv)
         mc = machine_find_default();
         assert(mc);
     }
-    if (!accel_name) {
-        /* Without a CPU emulator, qtest is the only sensible default. */
-        accel_name = g_strdup("qtest");
-    }
-    ac = accel_find(accel_name);
-    if (!ac) {
-        error_report("invalid accelerator %s", accel_name);
-        exit(1);
-    }
-    if (ac->available && !ac->available()) {
-        error_report("accelerator %s is not available on this host",
-                     accel_name);
-        exit(1);
-    }
 
     current_machine = MACHINE(object_new(object_class_get_name(
                                              OBJECT_CLASS(mc))));
@@ -935,10 +1212,14 @@ void qemu_init(int argc, char **argv)
 
     machine_set_properties(current_machine, machine_args);
 
-    current_accel = ACCEL(object_new_with_class(OBJECT_CLASS(ac)));
-    if (!ac->init_machine(current_accel, current_machine, &err)) {
+    current_machine->kernel_filename = g_steal_pointer(&kernel_filename);
+    current_machine->kernel_cmdline = g_steal_pointer(&kernel_cmdline);
+    if (!machine_parse_smp_config(current_machine, &smp, &err)) {
+        loc_set_none();
         opt_fail(err);
     }
+
+    configure_accelerators(accels);
     mc->init(current_machine);
 
     if (qtest_chrdev) {
@@ -995,6 +1276,8 @@ void qemu_init(int argc, char **argv)
  */
 void qemu_cleanup(int status)
 {
+    /* vCPUs first: they may be in the middle of guest code or MMIO. */
+    vm_shutdown();
     monitor_cleanup();
     qemu_chr_cleanup();
     user_creatable_cleanup();

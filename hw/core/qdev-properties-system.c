@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Device properties on emulator objects: "mac" and "netdev"
- * (include/hw/qdev-properties-system.h).  Messages are QEMU's.
+ * Device properties on emulator objects: "mac", "netdev" and "chardev"
+ * (include/hw/qdev-properties-system.h).  Messages are QEMU's.  Only the
+ * emulator links this file (unit tests have no chardevs or netdevs).
  */
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "chardev/char-fe.h"
 #include "hw/qdev-properties-system.h"
 
 static void *prop_ptr(Object *obj, const Property *prop)
@@ -76,4 +78,54 @@ const PropertyInfo qdev_prop_netdev = {
     .description = "ID of a netdev to use as a backend",
     .print = print_netdev,
     .parse = parse_netdev,
+};
+
+static char *print_chr(Object *obj, const Property *prop)
+{
+    Chardev *chr = qemu_chr_fe_get_driver(prop_ptr(obj, prop));
+
+    return g_strdup(chr ? chr->label : "");
+}
+
+static bool parse_chr(Object *obj, const Property *prop, const char *str,
+                      Error **errp)
+{
+    CharBackend *be = prop_ptr(obj, prop);
+    Chardev *chr;
+
+    if (be->chr) {
+        qemu_chr_fe_deinit(be, false);
+    }
+    if (!*str) {
+        return true;
+    }
+    chr = qemu_chr_find(str);
+    if (!chr) {
+        error_setg(errp, "Property '%s.%s' can't find value '%s'",
+                   object_get_typename(obj), prop->name, str);
+        return false;
+    }
+    if (!qemu_chr_fe_init(be, chr, NULL)) {
+        error_setg(errp, "Property '%s.%s' can't take value '%s', it's in "
+                   "use", object_get_typename(obj), prop->name, str);
+        return false;
+    }
+    return true;
+}
+
+static void release_chr(Object *obj, const Property *prop)
+{
+    CharBackend *be = prop_ptr(obj, prop);
+
+    if (be->chr) {
+        qemu_chr_fe_deinit(be, false);
+    }
+}
+
+const PropertyInfo qdev_prop_chr = {
+    .type = "str",
+    .description = "ID of a chardev to use as a backend",
+    .print = print_chr,
+    .parse = parse_chr,
+    .release = release_chr,
 };

@@ -12,4 +12,9 @@ void qemu_init(int argc, char **argv);
 /* Release what qemu_init() built, before exiting with @status. */
 void qemu_cleanup(int status);
 
+typedef struct Chardev Chardev;
+
+/* The chardev of COM port @i (-serial, in order), NULL if there is none. */
+Chardev *serial_hd(int i);
+
 #endif /* SYSTEM_SYSTEM_H */
