@@ -244,6 +244,150 @@ static void test_mon_missing_chardev(void)
                    "found");
 }
 
+/*
+ * Status 1 and @what in stderr, which for our binary is one line.  QEMU
+ * prints some of these errors after a line of its own.  With @accel
+ * false the common options carry no -accel: the one under test must be
+ * the first one tried.
+ */
+static void assert_refused_with(const char *args, bool accel,
+                                const char *what)
+{
+    g_autofree char *all = NULL;
+    RunResult r;
+
+    if (accel) {
+        run_bad(args, &r);
+    } else {
+        all = g_strdup_printf("-display none -nodefaults -M q35 %s", args);
+        run_qemu(all, &r);
+    }
+    g_assert_cmpint(r.status, ==, 1);
+    if (!strstr(r.err, what)) {
+        g_error("stderr '%s' does not contain '%s'", r.err, what);
+    }
+    if (qtest_has_accel("qtest")) {
+        g_assert_cmpint(strchr(r.err, '\n') - r.err + 1, ==, strlen(r.err));
+    }
+    run_result_clear(&r);
+}
+
+/* Our binary (it has the qtest accel): QEMU words the rest otherwise. */
+static bool binary_is_ours(void)
+{
+    if (!qtest_has_accel("qtest")) {
+        g_test_message("not this tree's emulator: the checks of messages "
+                       "QEMU words otherwise are left out");
+        return false;
+    }
+    return true;
+}
+
+/* A file with @len bytes of @data, for -kernel. */
+static char *kernel_file(const void *data, size_t len)
+{
+    g_autoptr(GError) err = NULL;
+    char *path = NULL;
+    int fd = g_file_open_tmp("cmdline-kernel-XXXXXX", &path, &err);
+
+    g_assert_no_error(err);
+    g_assert_cmpint(write(fd, data, len), ==, len);
+    close(fd);
+    return path;
+}
+
+static void test_bad_kernel(void)
+{
+    /* A multiboot header whose a.out fields put its bss up to 256 MiB. */
+    static const uint32_t too_big[] = {
+        0x1badb002, 0x00010000, -(0x1badb002 + 0x00010000),
+        0x100000, 0x100000, 0x100020, 0x10000000, 0x100000,
+    };
+    char garbage[8192];
+    g_autofree char *path = NULL;
+    g_autofree char *args = NULL;
+
+    assert_refused_with("-kernel /nonexistent", true,
+                        "could not open kernel file '/nonexistent': No "
+                        "such file or directory");
+    memset(garbage, 'x', sizeof(garbage));
+    path = kernel_file(garbage, sizeof(garbage));
+    args = g_strdup_printf("-kernel %s", path);
+    assert_refused_with(args, true, "invalid kernel header");
+    g_unlink(path);
+    g_clear_pointer(&path, g_free);
+    g_clear_pointer(&args, g_free);
+    assert_refused("-append foo", "-append only allowed with -kernel option");
+
+    if (!binary_is_ours()) {
+        return;
+    }
+    path = kernel_file(too_big, sizeof(too_big));
+    args = g_strdup_printf("-m 128M -kernel %s", path);
+    assert_refused_with(args, true, "does not fit in RAM: it loads "
+                        "0x100000..0x10000000 but RAM below 4 GiB ends at "
+                        "0x8000000");
+    g_unlink(path);
+}
+
+static void test_bad_smp(void)
+{
+    assert_refused("-smp foo", "Parameter 'smp.cpus' expects integer");
+    assert_refused("-smp 2,bogus=1", "Parameter 'smp.bogus' is unexpected");
+    assert_refused_prefix("-smp 300", "Invalid SMP CPUs 300. The max CPUs "
+                          "supported by machine '");
+    assert_refused_prefix("-smp 4,sockets=3", "Invalid CPU topology: product "
+                          "of the hierarchy must match maxcpus: sockets (3) "
+                          "* ");
+    assert_refused_prefix("-smp 2,maxcpus=1", "Invalid CPU topology: maxcpus "
+                          "must be equal to or greater than smp: sockets "
+                          "(1) * ");
+    /* QEMU 7.2 only warns about zero, and runs. */
+    if (binary_is_ours()) {
+        assert_refused("-smp 0", "Invalid CPU topology: CPU topology "
+                       "parameters must be greater than zero");
+    }
+}
+
+static void test_bad_accel(void)
+{
+    assert_refused_with("-accel tcg,thread=foo", false,
+                        "-accel tcg,thread=foo: Invalid 'thread' setting "
+                        "foo");
+    assert_refused_with("-accel tcg,foo=1", false,
+                        "-accel tcg,foo=1: Property 'tcg-accel.foo' not "
+                        "found");
+    if (qtest_has_accel("kvm") && access("/dev/kvm", F_OK) != 0) {
+        assert_refused_with("-accel kvm", false,
+                            "-accel kvm: failed to initialize kvm: ");
+    }
+    if (binary_is_ours()) {
+        assert_refused_with("-accel tcg,thread=multi", false,
+                            "-accel tcg,thread=multi: thread=multi is not "
+                            "supported");
+        assert_refused_with("-accel nosuch", false,
+                            "-accel nosuch: invalid accelerator nosuch");
+    }
+}
+
+static void test_bad_serial(void)
+{
+    assert_refused_with("-serial foo", true, "-serial foo: could not connect "
+                        "serial device to character backend 'foo'");
+    assert_refused("-serial chardev:nope", "-serial chardev:nope: could not "
+                   "connect serial device to character backend "
+                   "'chardev:nope'");
+    if (binary_is_ours()) {
+        assert_refused("-serial null -serial null -serial null -serial null "
+                       "-serial null", "-serial null: too many serial ports "
+                       "(at most 4)");
+        assert_refused("-device isa-debug-exit,iobase=0xfffe,iosize=4",
+                       "-device isa-debug-exit,iobase=0xfffe,iosize=4: "
+                       "isa-debug-exit: ports 0xfffe+0x4 do not fit the I/O "
+                       "address space");
+    }
+}
+
 /* Status 0, @first_line first on stdout. */
 static void assert_help(const char *args, const char *first_line,
                         const char *contains)
@@ -632,6 +776,10 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/cmdline/netdev", test_netdev_options);
     g_test_add_func("/x86_64/cmdline/nic", test_nic_options);
     g_test_add_func("/x86_64/cmdline/hostfwd-in-use", test_hostfwd_in_use);
+    g_test_add_func("/x86_64/cmdline/bad-kernel", test_bad_kernel);
+    g_test_add_func("/x86_64/cmdline/bad-smp", test_bad_smp);
+    g_test_add_func("/x86_64/cmdline/bad-accel", test_bad_accel);
+    g_test_add_func("/x86_64/cmdline/bad-serial", test_bad_serial);
     g_test_add_data_func("/x86_64/cmdline/signal/term",
                          GINT_TO_POINTER(SIGTERM), test_signal);
     g_test_add_data_func("/x86_64/cmdline/signal/int",
