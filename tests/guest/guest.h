@@ -113,6 +113,15 @@ void vprintf(const char *fmt, va_list ap);
 void *alloc_pages(size_t size);
 /* Whether the kernel command line has WORD (or WORD=...). */
 bool cmdline_has(const char *word);
+/* The number in KEY=N on the command line, or @def. */
+unsigned cmdline_uint(const char *key, unsigned def);
+/*
+ * The TSC against the PIT (channel 2, 1.193182 MHz) over 10 ms; then
+ * TSC cycles as microseconds.
+ */
+void tsc_calibrate(void);
+uint64_t tsc_khz(void);
+uint32_t tsc_to_us(uint64_t cycles);
 /*
  * With "sync" on the command line: print "sync: @name" and wait until the
  * host sends a byte on COM1.

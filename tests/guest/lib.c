@@ -217,6 +217,68 @@ bool cmdline_has(const char *word)
     return false;
 }
 
+unsigned cmdline_uint(const char *key, unsigned def)
+{
+    size_t n = strlen(key);
+    const char *p = guest_cmdline;
+    unsigned v;
+
+    for (; *p; p++) {
+        if ((p == guest_cmdline || p[-1] == ' ') && !strncmp(p, key, n) &&
+            p[n] == '=' && p[n + 1] >= '0' && p[n + 1] <= '9') {
+            for (v = 0, p += n + 1; *p >= '0' && *p <= '9'; p++) {
+                v = v * 10 + *p - '0';
+            }
+            return v;
+        }
+    }
+    return def;
+}
+
+#define PIT_HZ          1193182
+#define PIT_CH2         0x42
+#define PIT_CMD         0x43
+
+static uint64_t tsc_hz;
+
+static uint16_t pit_ch2_read(void)
+{
+    uint8_t lo, hi;
+
+    outb(PIT_CMD, 0x80);        /* counter latch, channel 2 */
+    lo = inb(PIT_CH2);
+    hi = inb(PIT_CH2);
+    return lo | hi << 8;
+}
+
+void tsc_calibrate(void)
+{
+    uint16_t c0, c;
+    uint64_t t0, t1;
+
+    /* Channel 2, LSB then MSB, mode 2 (rate generator), from 0xffff. */
+    outb(PIT_CMD, 0xb4);
+    outb(PIT_CH2, 0xff);
+    outb(PIT_CH2, 0xff);
+    c0 = pit_ch2_read();
+    t0 = rdtsc();
+    do {
+        c = pit_ch2_read();
+    } while ((uint16_t)(c0 - c) < PIT_HZ / 100);
+    t1 = rdtsc();
+    tsc_hz = (t1 - t0) * PIT_HZ / (uint16_t)(c0 - c);
+}
+
+uint64_t tsc_khz(void)
+{
+    return tsc_hz / 1000;
+}
+
+uint32_t tsc_to_us(uint64_t cycles)
+{
+    return tsc_hz ? cycles * 1000000 / tsc_hz : 0;
+}
+
 void guest_sync(const char *name)
 {
     if (!cmdline_has("sync")) {

@@ -14,6 +14,10 @@
  *   fault=wild-mmio   read and write unassigned physical addresses
  *   fault=fetch-mmio  jump to an unassigned physical address
  *   fault=loop        count forever at LOOP_COUNTER (pause/quit tests)
+ *   blobs=N           map and unmap N blobs (virtio-gpu-gl-pci with
+ *                     blob=on and hostmem; default 4) and print their
+ *                     timings on a "bench:" line
+ *   bench             also one "blob N unmap-us U next-cmd-us C" line each
  * A boot counter at 16 MiB survives resets (the loader copies the
  * image again, RAM outside it keeps its contents), so a faulting first
  * boot is followed by a clean second one.
@@ -21,6 +25,7 @@
 
 #include "guest.h"
 #include "gpu.h"
+#include <linux/virtio_gpu.h>
 
 #define MB_BOOTLOADER_MAGIC 0x2badb002
 #define MBI_CMDLINE         (1 << 2)
@@ -158,6 +163,7 @@ void guest_main(uint32_t magic, uint32_t info)
     const uint32_t *mbi = (const uint32_t *)(uintptr_t)info;
 
     console_init();
+    tsc_calibrate();
     ++*boot;
     static char cmdline[1024];
 
@@ -176,9 +182,11 @@ void guest_main(uint32_t magic, uint32_t info)
 
     check(pci_scan() >= 1, "pci: bus 0 enumerated");
     testdev_checks();
-    if (gpu_init(0)) {
+    if (gpu_init(1ULL << VIRTIO_GPU_F_VIRGL |
+                 1ULL << VIRTIO_GPU_F_RESOURCE_BLOB)) {
         gpu_display_info();
         gpu_2d_round_trip();
+        gpu_blob_checks(cmdline_uint("blobs", 4), 64 * 1024);
     }
 
     printf("guest: done, %u failed\n", checks_failed);

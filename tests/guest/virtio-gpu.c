@@ -24,21 +24,34 @@ static struct {
     uint8_t resp[512];
 } *gpu_buf;
 
-/* Send @req; the response type, or 0 when the device did not answer. */
-static uint32_t gpu_cmd(const void *req, uint32_t req_len, uint32_t resp_len)
+uint32_t gpu_cmd_timed(const void *req, uint32_t req_len,
+                       uint32_t resp_len, uint64_t *cycles)
 {
     struct virtio_gpu_ctrl_hdr *resp = (void *)gpu_buf->resp;
+    uint64_t notified;
+    int len;
 
     memcpy(gpu_buf->req, req, req_len);
     memset(resp, 0, resp_len);
-    if (virtqueue_exchange(&ctrlq, gpu_buf->req, req_len, gpu_buf->resp,
-                           resp_len, NULL) < (int)sizeof(*resp)) {
-        return 0;
+    len = virtqueue_exchange(&ctrlq, gpu_buf->req, req_len, gpu_buf->resp,
+                             resp_len, &notified);
+    if (cycles) {
+        *cycles = rdtsc() - notified;
     }
-    return resp->type;
+    return len < (int)sizeof(*resp) ? 0 : resp->type;
 }
 
-static void gpu_hdr(struct virtio_gpu_ctrl_hdr *hdr, uint32_t type)
+uint32_t gpu_cmd(const void *req, uint32_t req_len, uint32_t resp_len)
+{
+    return gpu_cmd_timed(req, req_len, resp_len, NULL);
+}
+
+const void *gpu_resp(void)
+{
+    return gpu_buf->resp;
+}
+
+void gpu_hdr(struct virtio_gpu_ctrl_hdr *hdr, uint32_t type)
 {
     memset(hdr, 0, sizeof(*hdr));
     hdr->type = type;
@@ -50,7 +63,7 @@ uint32_t gpu_pattern(unsigned x, unsigned y)
     return (x * 4) << 16 | (y * 4) << 8 | ((x ^ y) & 0xff);
 }
 
-bool gpu_init(uint64_t features)
+bool gpu_init(uint64_t optional)
 {
     PCIDev pci;
 
@@ -60,7 +73,7 @@ bool gpu_init(uint64_t features)
     }
     check(true, "virtio-gpu: found at 00:%02x.%x", pci.devfn >> 3,
           pci.devfn & 7);
-    if (!virtio_pci_init(&gpu, &pci, features)) {
+    if (!virtio_pci_init(&gpu, &pci, 0, optional)) {
         check(false, "virtio-gpu: features negotiated");
         return false;
     }
@@ -74,6 +87,10 @@ bool gpu_init(uint64_t features)
     check(virtio_get_status(&gpu) & 4, "virtio-gpu: DRIVER_OK, control "
           "queue at %p (%u entries)", ctrlq.desc, ctrlq.size);
     gpu_buf = alloc_pages(sizeof(*gpu_buf));
+    if (gpu.shm_len) {
+        printf("virtio-gpu: host-visible memory at 0x%lx, %lu MiB\n",
+               gpu.shm_addr, gpu.shm_len >> 20);
+    }
     return true;
 }
 

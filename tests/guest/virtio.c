@@ -71,7 +71,8 @@ static void virtio_pci_find_caps(VirtioDev *dev)
     }
 }
 
-bool virtio_pci_init(VirtioDev *dev, PCIDev *pci, uint64_t wanted)
+bool virtio_pci_init(VirtioDev *dev, PCIDev *pci, uint64_t wanted,
+                     uint64_t optional)
 {
     uint64_t offered;
     int i;
@@ -101,7 +102,7 @@ bool virtio_pci_init(VirtioDev *dev, PCIDev *pci, uint64_t wanted)
     offered = readl(COMMON(device_feature));
     writel(COMMON(device_feature_select), 1);
     offered |= (uint64_t)readl(COMMON(device_feature)) << 32;
-    wanted |= 1ULL << VIRTIO_F_VERSION_1;
+    wanted |= 1ULL << VIRTIO_F_VERSION_1 | (optional & offered);
     if ((offered & wanted) != wanted) {
         printf("virtio: features offered 0x%lx lack 0x%lx\n", offered,
                wanted & ~offered);

@@ -36,10 +36,11 @@ typedef struct VirtQueue {
 
 /*
  * Reset @dev, find its capabilities, negotiate @wanted features (plus
- * VIRTIO_F_VERSION_1) and leave it in FEATURES_OK.  False with a message
- * when any step fails.
+ * VIRTIO_F_VERSION_1) and those of @optional it offers, and leave it in
+ * FEATURES_OK.  False with a message when any step fails.
  */
-bool virtio_pci_init(VirtioDev *dev, PCIDev *pci, uint64_t wanted);
+bool virtio_pci_init(VirtioDev *dev, PCIDev *pci, uint64_t wanted,
+                     uint64_t optional);
 /* Set up queue @index with at most @size entries. */
 bool virtqueue_setup(VirtioDev *dev, VirtQueue *vq, uint16_t index,
                      uint16_t size);

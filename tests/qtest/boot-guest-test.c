@@ -54,14 +54,20 @@ static bool have_kvm(void)
     return access("/dev/kvm", R_OK | W_OK) == 0;
 }
 
+#define GPU_2D              "virtio-gpu-pci,id=gpu0"
+#define GPU_GL              "virtio-gpu-gl-pci,id=gpu0,blob=on,hostmem=64M"
+#define BLOB_SIZE           (64 * 1024)
+
 /*
- * Start the emulator with @accel, @smp vCPUs, the guest command line
- * @append and @extra options; the guest is stopped until guest_cont().
+ * Start the emulator with @accel, @smp vCPUs, the GPU @gpu, the guest
+ * command line @append and @extra options; the guest is stopped until
+ * guest_cont().
  * tcg is asked for thread=single: QEMU's default for x86 is one thread
  * per vCPU, ours the only mode there is.
  */
-static void guest_start(Guest *g, const char *accel, int smp,
-                        const char *append, const char *extra)
+static void guest_start_gpu(Guest *g, const char *accel, int smp,
+                            const char *gpu, const char *append,
+                            const char *extra)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     g_autofree char *testdev = NULL;
@@ -86,9 +92,9 @@ static void guest_start(Guest *g, const char *accel, int smp,
                          "-kernel %s -append '%s' "
                          "-chardev socket,id=ser0,path=%s -serial "
                          "chardev:ser0 -device isa-debug-exit,iobase=0xf4,"
-                         "iosize=4 -device virtio-gpu-pci,id=gpu0 %s %s",
+                         "iosize=4 -device %s %s %s",
                          accel, strcmp(accel, "tcg") ? "" : ",thread=single",
-                         smp, guest_kernel(), append, g->sock_path,
+                         smp, guest_kernel(), append, g->sock_path, gpu,
                          testdev, extra ? extra : "");
 
     /* The emulator connected when it created the chardev. */
@@ -96,6 +102,12 @@ static void guest_start(Guest *g, const char *accel, int smp,
     g_assert_cmpint(poll(&pfd, 1, SERIAL_TIMEOUT_S * 1000), ==, 1);
     g->fd = accept(g->listen_fd, NULL, NULL);
     g_assert_cmpint(g->fd, >=, 0);
+}
+
+static void guest_start(Guest *g, const char *accel, int smp,
+                        const char *append, const char *extra)
+{
+    guest_start_gpu(g, accel, smp, GPU_2D, append, extra);
 }
 
 static void guest_cont(Guest *g)
@@ -270,6 +282,87 @@ static void boot_and_check(const char *accel, int smp)
     guest_free(&g);
 }
 
+/*
+ * The emulator under test has our virtio-gpu-gl-pci (QEMU's needs a GL
+ * display and a render node); else the test is skipped with the reason.
+ */
+static bool gl_available(void)
+{
+    g_autofree char *out = NULL;
+    const char *argv[] = { qtest_qemu_binary(), "-device", "help", NULL };
+
+    if (!qtest_has_accel("qtest")) {
+        g_test_skip("QEMU's virtio-gpu-gl-pci needs a GL display");
+        return false;
+    }
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
+                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                               NULL, NULL, NULL));
+    if (!strstr(out, "\"virtio-gpu-gl-pci\"")) {
+        g_test_skip("no virtio-gpu-gl-pci (built without virglrenderer)");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The blob flow under @accel: the guest maps HOST3D blobs into the
+ * hostmem BAR, writes and reads them with its own loads and stores and
+ * unmaps them; from outside, the range of an unmapped blob reads as
+ * unassigned, and after the last unmap nothing is left in the BAR.
+ */
+static void boot_blobs(const char *accel, int smp)
+{
+    uint64_t hostmem, mib, bar;
+    g_autofree char *line = NULL;
+    Guest g;
+    int i;
+
+    guest_start_gpu(&g, accel, smp, GPU_GL, "sync blobs=8", NULL);
+    guest_cont(&g);
+    g_free(guest_expect(&g, "ok - pci: bus 0 enumerated"));
+    if (qtest_has_accel("qtest")) {
+        /* pci-testdev is there too (guest_start_gpu()). */
+        g_free(guest_expect(&g, "sync: testdev"));
+        guest_release(&g);
+    }
+    line = guest_expect(&g, "virtio-gpu: host-visible memory at");
+    g_assert_cmpint(sscanf(line, "virtio-gpu: host-visible memory at "
+                           "0x%" SCNx64 ", %" SCNu64 " MiB", &hostmem, &mib),
+                    ==, 2);
+    g_assert_cmpuint(mib, ==, 64);
+    g_free(guest_expect(&g, "sync: scanout"));
+    guest_release(&g);
+    g_free(guest_expect(&g, "ok - virtio-gpu: CTX_CREATE"));
+    g_free(line);
+    line = guest_expect(&g, "ok - virtio-gpu: blob 100 (64 KiB) created");
+    g_assert_cmpint(sscanf(strstr(line, "mapped at BAR "),
+                           "mapped at BAR 0x%" SCNx64, &bar), ==, 1);
+    g_assert_cmphex(bar, ==, hostmem);
+    g_free(guest_expect(&g, "sync: blob-unmapped"));
+    g_assert_cmphex(qtest_readq(g.qts, bar), ==, 0);
+    g_assert_cmphex(qtest_readq(g.qts, bar + BLOB_SIZE - 8), ==, 0);
+    guest_release(&g);
+    g_free(guest_expect(&g, "ok - virtio-gpu: 8 blobs mapped, written"));
+    g_free(guest_expect(&g, "ok - virtio-gpu: CTX_DESTROY"));
+    g_free(guest_expect(&g, "sync: blobs-done"));
+    for (i = 0; i < 8; i++) {
+        g_assert_cmphex(qtest_readq(g.qts, hostmem + i * BLOB_SIZE), ==, 0);
+    }
+    guest_release(&g);
+    g_free(guest_expect(&g, "bench: blobs 8 size 65536 unmap-us p50 "));
+    g_free(guest_expect(&g, "guest: done, 0 failed"));
+    guest_wait_exit(&g, 1);
+    guest_free(&g);
+}
+
+static void test_tcg_blobs(void)
+{
+    if (gl_available()) {
+        boot_blobs("tcg", 1);
+    }
+}
+
 static void test_tcg_smp1(void)
 {
     boot_and_check("tcg", 1);
@@ -310,6 +403,9 @@ static void test_kvm(void)
     }
     boot_and_check("kvm", 1);
     boot_and_check("kvm", 2);
+    if (gl_available()) {
+        boot_blobs("kvm", 1);
+    }
 }
 
 /*
@@ -419,6 +515,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/x86_64/boot-guest/tcg/smp1", test_tcg_smp1);
     g_test_add_func("/x86_64/boot-guest/tcg/smp2", test_tcg_smp2);
+    g_test_add_func("/x86_64/boot-guest/tcg/blobs", test_tcg_blobs);
     g_test_add_func("/x86_64/boot-guest/tcg/pause-quit", test_tcg_pause_quit);
     g_test_add_func("/x86_64/boot-guest/tcg/fault-reset",
                     test_tcg_fault_reset);
