@@ -348,12 +348,18 @@ static void flatview_destroy(FlatView *view)
         memory_region_unref(view->ranges[i].mr);
     }
     memory_region_unref(view->root);
-    g_free(view->ranges);
+    g_free(view->buf);
     g_free(view);
 }
 
+static void flatview_ref(FlatView *view)
+{
+    qatomic_inc(&view->ref);
+}
+
 /*
- * The AddressSpace holds one reference on its current view, and so do
+ * Each AddressSpace holds one reference on its current view (several
+ * share one, see memory_region_get_flatview_root()), and so do
  * MemoryRegionCaches (address_space_get_flatview()).  Plain readers rely
  * on RCU alone: a view is destroyed one grace period after its last
  * reference goes, which for a view a cache still held is later than one
@@ -394,16 +400,64 @@ FlatView *address_space_get_flatview(AddressSpace *as)
     return view;
 }
 
+/*
+ * Insert @range before ranges[@pos], moving whichever side of @pos is
+ * shorter: the ranges live in the middle of buf, with room on both sides.
+ * Rendering inserts each region's ranges next to those of its siblings,
+ * in list order (latest added first), so the ranges of n blobs added at
+ * increasing addresses each go in front of the previous ones; moving the
+ * ranges above them every time made a render O(n^2).
+ */
 static void flatview_insert(FlatView *view, unsigned pos, FlatRange *range)
 {
-    if (view->nr == view->nr_allocated) {
-        view->nr_allocated = MAX(2 * view->nr, 10);
-        view->ranges = g_renew(FlatRange, view->ranges, view->nr_allocated);
+    unsigned head = view->ranges - view->buf;
+    unsigned tail = view->nr_allocated - head - view->nr;
+    bool down = pos < view->nr - pos;
+
+    if (down ? !head : !tail) {
+        /*
+         * No room on that side: twice the room, the ranges in the middle
+         * again, so that the next inserts on either side find some.
+         */
+        unsigned alloc = MAX(2 * view->nr, 16);
+        FlatRange *buf = g_new(FlatRange, alloc);
+        FlatRange *ranges = buf + (alloc - view->nr - 1) / 2;
+
+        if (view->nr) {
+            memcpy(ranges, view->ranges, pos * sizeof(*range));
+            memcpy(ranges + pos + 1, view->ranges + pos,
+                   (view->nr - pos) * sizeof(*range));
+        }
+        g_free(view->buf);
+        view->buf = buf;
+        view->ranges = ranges;
+        view->nr_allocated = alloc;
+    } else if (down) {
+        memmove(view->ranges - 1, view->ranges, pos * sizeof(*range));
+        view->ranges--;
+    } else {
+        memmove(view->ranges + pos + 1, view->ranges + pos,
+                (view->nr - pos) * sizeof(*range));
     }
-    memmove(view->ranges + pos + 1, view->ranges + pos,
-            (view->nr - pos) * sizeof(*range));
     view->ranges[pos] = *range;
     view->nr++;
+}
+
+/* The index of the first range of @view that ends above @addr. */
+static unsigned flatview_find(FlatView *view, Int128 addr)
+{
+    unsigned lo = 0, hi = view->nr;
+
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+
+        if (int128_le(flatrange_end(&view->ranges[mid]), addr)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
 }
 
 /*
@@ -416,12 +470,8 @@ static void flatview_fill(FlatView *view, MemoryRegion *mr, Int128 base,
 {
     Int128 pos = clip.start;
     Int128 end = addrrange_end(clip);
-    unsigned i = 0;
+    unsigned i = flatview_find(view, pos);
 
-    while (i < view->nr &&
-           int128_le(flatrange_end(&view->ranges[i]), pos)) {
-        i++;
-    }
     while (int128_lt(pos, end)) {
         FlatRange fr;
         Int128 hole_end = end;
@@ -539,18 +589,8 @@ static FlatView *generate_memory_topology(MemoryRegion *root)
 FlatRange *flatview_lookup(FlatView *fv, hwaddr addr, Int128 *next)
 {
     Int128 a = int128_make64(addr);
-    unsigned lo = 0, hi = fv->nr;
+    unsigned lo = flatview_find(fv, a);
 
-    /* The first range that ends above @addr. */
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-
-        if (int128_le(flatrange_end(&fv->ranges[mid]), a)) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
     if (lo < fv->nr && int128_le(fv->ranges[lo].addr.start, a)) {
         return &fv->ranges[lo];
     }
@@ -685,11 +725,76 @@ static void address_space_update_topology_pass(AddressSpace *as,
     }
 }
 
-/* Render @as again, tell its listeners, publish, retire the old view. */
-static void address_space_set_flatview(AddressSpace *as)
+/*
+ * The region that @mr renders as, as QEMU's memory_region_get_flatview_root():
+ * an alias of a whole region at offset 0, or a container whose only enabled
+ * child sits at offset 0 within it, shows just what that region shows.
+ * Address spaces whose roots lead to the same region share one FlatView:
+ * every PCI function's bus-master space is a container with one alias of
+ * all of system memory, and rendering system memory once rather than
+ * once per function keeps a topology change from costing as many renders
+ * (each one pass over every mapped blob, say) as there are functions.
+ * NULL if @mr shows nothing.
+ */
+static MemoryRegion *memory_region_get_flatview_root(MemoryRegion *mr)
+{
+    /* A region's own address and readonly flag apply to all below it. */
+    while (mr && mr->enabled && !mr->readonly && !mr->addr) {
+        MemoryRegion *next = NULL;
+
+        if (mr->alias) {
+            if (!mr->alias_offset && !mr->alias->addr &&
+                int128_ge(mr->size, mr->alias->size)) {
+                next = mr->alias;
+            }
+        } else if (!mr->terminates) {
+            MemoryRegion *child;
+            unsigned found = 0;
+
+            QTAILQ_FOREACH(child, &mr->subregions, subregions_link) {
+                if (!child->enabled) {
+                    continue;
+                }
+                if (++found > 1) {
+                    next = NULL;
+                    break;
+                }
+                if (!child->addr && int128_ge(mr->size, child->size)) {
+                    next = child;
+                }
+            }
+            if (!found) {
+                return NULL;
+            }
+        }
+        if (!next) {
+            break;
+        }
+        mr = next;
+    }
+    return mr && mr->enabled ? mr : NULL;
+}
+
+/*
+ * Render @as again (or take the view of the same root from @views, one
+ * commit's renders), tell its listeners, publish, retire the old view.
+ */
+static void address_space_set_flatview(AddressSpace *as, GHashTable *views)
 {
     FlatView *old_view = as->current_map;
-    FlatView *new_view = generate_memory_topology(as->root);
+    MemoryRegion *root = memory_region_get_flatview_root(as->root);
+    FlatView *new_view = views ? g_hash_table_lookup(views, root) : NULL;
+
+    if (!new_view) {
+        new_view = generate_memory_topology(root);
+        if (views) {
+            /* The table's reference, dropped at the end of the commit. */
+            g_hash_table_insert(views, root, new_view);
+            flatview_ref(new_view);
+        }
+    } else {
+        flatview_ref(new_view);
+    }
 
     if (old_view && !QTAILQ_EMPTY(&as->listeners)) {
         address_space_update_topology_pass(as, old_view, new_view, false);
@@ -733,14 +838,18 @@ void memory_region_transaction_commit(void)
      * batched into one more round rather than recursing.
      */
     while (memory_region_update_pending) {
+        GHashTable *views = g_hash_table_new_full(
+            NULL, NULL, NULL, (GDestroyNotify)flatview_unref);
+
         memory_region_update_pending = false;
         memory_region_transaction_depth++;
         memory_listener_call_global_begin();
         QTAILQ_FOREACH(as, &address_spaces, address_spaces_link) {
-            address_space_set_flatview(as);
+            address_space_set_flatview(as, views);
         }
         memory_listener_call_global_commit();
         memory_region_transaction_depth--;
+        g_hash_table_destroy(views);
     }
 }
 
@@ -989,7 +1098,7 @@ void address_space_init(AddressSpace *as, MemoryRegion *root,
     as->name = g_strdup(name ? name : "anonymous");
     QTAILQ_INIT(&as->listeners);
     QTAILQ_INSERT_TAIL(&address_spaces, as, address_spaces_link);
-    address_space_set_flatview(as);
+    address_space_set_flatview(as, NULL);
 }
 
 /* One grace period after address_space_destroy(), under the BQL. */

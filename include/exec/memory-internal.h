@@ -33,8 +33,10 @@ struct FlatView {
     /* First, for call_rcu(). */
     struct rcu_head rcu;
     unsigned ref;
+    /* nr ranges from ranges on, in buf (nr_allocated ranges long). */
     FlatRange *ranges;
     unsigned nr;
+    FlatRange *buf;
     unsigned nr_allocated;
     MemoryRegion *root;
 };

@@ -346,6 +346,133 @@ static void test_alias(void)
     fixture_fini();
 }
 
+/*
+ * Many regions in one container, added in increasing and in decreasing
+ * address order, so that the FlatView grows and takes ranges at its
+ * front, back and middle; then some removed and one put over the rest.
+ */
+static void test_many(void)
+{
+    GString *expected = g_string_new(NULL);
+    MemoryRegion *mr[300], *top;
+    char name[16];
+    int i;
+
+    fixture_init(0x100000);
+    for (i = 0; i < 300; i++) {
+        snprintf(name, sizeof(name), "r%d", i);
+        mr[i] = t_ram(name, 0x100);
+    }
+    /* The first half from the bottom up, the second from the top down. */
+    for (i = 0; i < 150; i++) {
+        memory_region_add_subregion(fx.root, i * 0x100, mr[i]);
+    }
+    for (i = 299; i >= 150; i--) {
+        memory_region_add_subregion(fx.root, i * 0x100, mr[i]);
+    }
+    for (i = 0; i < 300; i++) {
+        g_string_append_printf(expected, "%sr%d[%x-%x+0]", i ? " " : "", i,
+                               i * 0x100, i * 0x100 + 0xff);
+    }
+    assert_map(expected->str);
+
+    /* Every third one gone; one region over 0x8080-0x1007f wins. */
+    g_string_truncate(expected, 0);
+    for (i = 0; i < 300; i += 3) {
+        memory_region_del_subregion(fx.root, mr[i]);
+    }
+    top = t_ram("top", 0x8000);
+    memory_region_add_subregion_overlap(fx.root, 0x8080, top, 1);
+    for (i = 0; i < 300; i++) {
+        unsigned start = i * 0x100, last = start + 0xff;
+
+        if (i % 3 == 0 || (start >= 0x8080 && last <= 0x1007f)) {
+            continue;
+        }
+        if (start < 0x8080 && last >= 0x8080) {
+            /* Cut by top, which follows. */
+            g_string_append_printf(expected, " r%d[%x-807f+0]", i, start);
+            g_string_append(expected, " top[8080-1007f+0]");
+        } else if (start <= 0x1007f && last > 0x1007f) {
+            g_string_append_printf(expected, " r%d[10080-%x+%x]", i, last,
+                                   0x10080 - start);
+        } else {
+            g_string_append_printf(expected, " r%d[%x-%x+0]", i, start,
+                                   last);
+        }
+    }
+    g_string_erase(expected, 0, 1);
+    assert_map(expected->str);
+
+    g_string_free(expected, true);
+    fixture_fini();
+}
+
+/*
+ * Address spaces whose roots show the same region share one FlatView, as
+ * in QEMU: here a PCI-style bus-master space, a container with one alias
+ * of all of the fixture's root.  An alias at an offset, a read-only one,
+ * or a second region in the container make a view of their own.
+ */
+static void test_shared_view(void)
+{
+    MemoryRegion *ram, *bm, *whole, *shifted, *extra;
+    AddressSpace bm_as;
+
+    fixture_init(0x10000);
+    ram = t_ram("ram", 0x1000);
+    memory_region_add_subregion(fx.root, 0x2000, ram);
+    bm = t_container("bm", 0x10000);
+    whole = t_alias("whole", fx.root, 0, 0x10000);
+    memory_region_add_subregion(bm, 0, whole);
+    address_space_init(&bm_as, bm, "bm");
+
+    /* After a commit both are rendered once. */
+    memory_region_set_enabled(ram, false);
+    memory_region_set_enabled(ram, true);
+    WITH_RCU_READ_LOCK_GUARD() {
+        g_assert_true(address_space_to_flatview(&bm_as) ==
+                      address_space_to_flatview(&fx.as));
+    }
+    stb_phys(&fx.as, 0x2010, 0x42);
+    g_assert_cmpuint(ldub_phys(&bm_as, 0x2010), ==, 0x42);
+
+    /* Read-only: writes through bm are dropped, so not the same view. */
+    memory_region_set_readonly(whole, true);
+    WITH_RCU_READ_LOCK_GUARD() {
+        g_assert_true(address_space_to_flatview(&bm_as) !=
+                      address_space_to_flatview(&fx.as));
+    }
+    stb_phys(&bm_as, 0x2010, 0x43);
+    g_assert_cmpuint(ldub_phys(&fx.as, 0x2010), ==, 0x42);
+    memory_region_set_readonly(whole, false);
+
+    /* At an offset the same region is somewhere else. */
+    shifted = t_alias("shifted", fx.root, 0x1000, 0xf000);
+    memory_region_set_enabled(whole, false);
+    memory_region_add_subregion(bm, 0, shifted);
+    WITH_RCU_READ_LOCK_GUARD() {
+        g_assert_true(address_space_to_flatview(&bm_as) !=
+                      address_space_to_flatview(&fx.as));
+    }
+    g_assert_cmpuint(ldub_phys(&bm_as, 0x1010), ==, 0x42);
+    memory_region_del_subregion(bm, shifted);
+
+    /* Two regions in the container: its own view again. */
+    memory_region_set_enabled(whole, true);
+    extra = t_ram("extra", 0x1000);
+    memory_region_add_subregion_overlap(bm, 0x8000, extra, 1);
+    WITH_RCU_READ_LOCK_GUARD() {
+        g_assert_true(address_space_to_flatview(&bm_as) !=
+                      address_space_to_flatview(&fx.as));
+    }
+    g_assert_cmpuint(ldub_phys(&bm_as, 0x2010), ==, 0x42);
+    memory_region_del_subregion(bm, extra);
+
+    address_space_destroy(&bm_as);
+    fixture_fini();
+}
+
 static void test_enable(void)
 {
     MemoryRegion *low, *high, *box, *inner;
@@ -1479,10 +1606,14 @@ static void test_address_space_destroy(void)
     memory_region_init(root, owner, "dma-root", 0x1000);
     OBJECT(root)->free = g_free;
     address_space_init(as, root, "dma");
-    /* The AddressSpace and its FlatView each reference the root's owner. */
-    g_assert_cmpuint(owner->ref, ==, 3);
+    /*
+     * The AddressSpace references the root's owner.  Its FlatView
+     * references the region it renders, and an empty container renders
+     * nothing (memory_region_get_flatview_root()).
+     */
+    g_assert_cmpuint(owner->ref, ==, 2);
     address_space_destroy(as);
-    g_assert_cmpuint(owner->ref, ==, 3);
+    g_assert_cmpuint(owner->ref, ==, 2);
     drain_call_rcu();
     drain_call_rcu();
     g_assert_cmpuint(owner->ref, ==, 1);
@@ -1564,6 +1695,8 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/flatview/enable", test_enable);
     g_test_add_func("/memory/flatview/nested", test_nested);
     g_test_add_func("/memory/flatview/full-range", test_full_range);
+    g_test_add_func("/memory/flatview/many", test_many);
+    g_test_add_func("/memory/flatview/shared", test_shared_view);
     g_test_add_func("/memory/transaction/coalesce", test_transaction);
     g_test_add_func("/memory/listener/order", test_listener);
     g_test_add_func("/memory/dispatch/ram", test_ram_dispatch);
