@@ -35,10 +35,30 @@ static void __attribute__((constructor)) ram_list_init(void)
     qemu_mutex_init(&ram_list.mutex);
 }
 
+/*
+ * Biggest first, as in QEMU: memory_region_from_host() walks the list for
+ * every DMA buffer a device unmaps, and those are nearly always in guest
+ * RAM, the biggest block.  Newest first, a thousand mapped blobs (small
+ * blocks of their own) made each walk a thousand steps.
+ */
 static void ram_block_add(RAMBlock *block)
 {
+    RAMBlock *b, *last = NULL;
+
     qemu_mutex_lock(&ram_list.mutex);
-    QLIST_INSERT_HEAD_RCU(&ram_list.blocks, block, next);
+    QLIST_FOREACH(b, &ram_list.blocks, next) {
+        if (b->used_length < block->used_length) {
+            break;
+        }
+        last = b;
+    }
+    if (b) {
+        QLIST_INSERT_BEFORE_RCU(b, block, next);
+    } else if (last) {
+        QLIST_INSERT_AFTER_RCU(last, block, next);
+    } else {
+        QLIST_INSERT_HEAD_RCU(&ram_list.blocks, block, next);
+    }
     qemu_mutex_unlock(&ram_list.mutex);
 }
 
