@@ -146,7 +146,7 @@ virtio_gpu_virgl_resource_new(VirtIOGPU *g, uint32_t resource_id)
 
     res = g_new0(struct virtio_gpu_virgl_resource, 1);
     res->base.resource_id = resource_id;
-    QTAILQ_INSERT_HEAD(&g->reslist, &res->base, next);
+    virtio_gpu_resource_add(g, &res->base);
     return res;
 }
 
@@ -315,7 +315,7 @@ static void virtio_gpu_virgl_resource_free(VirtIOGPU *g,
     }
     g_free(res->base.addrs);
     virgl_renderer_resource_unref(res->base.resource_id);
-    QTAILQ_REMOVE(&g->reslist, &res->base, next);
+    virtio_gpu_resource_remove(g, &res->base);
     g_free(res);
 }
 

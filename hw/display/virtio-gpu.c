@@ -45,14 +45,22 @@ static void virtio_gpu_reset_bh(void *opaque);
 struct virtio_gpu_simple_resource *
 virtio_gpu_find_resource(VirtIOGPU *g, uint32_t resource_id)
 {
-    struct virtio_gpu_simple_resource *res;
+    return g_hash_table_lookup(g->resources, GUINT_TO_POINTER(resource_id));
+}
 
-    QTAILQ_FOREACH(res, &g->reslist, next) {
-        if (res->resource_id == resource_id) {
-            return res;
-        }
-    }
-    return NULL;
+void virtio_gpu_resource_add(VirtIOGPU *g,
+                             struct virtio_gpu_simple_resource *res)
+{
+    QTAILQ_INSERT_HEAD(&g->reslist, res, next);
+    g_hash_table_insert(g->resources, GUINT_TO_POINTER(res->resource_id),
+                        res);
+}
+
+void virtio_gpu_resource_remove(VirtIOGPU *g,
+                                struct virtio_gpu_simple_resource *res)
+{
+    QTAILQ_REMOVE(&g->reslist, res, next);
+    g_hash_table_remove(g->resources, GUINT_TO_POINTER(res->resource_id));
 }
 
 /*
@@ -288,7 +296,7 @@ static void virtio_gpu_resource_create_2d(VirtIOGPU *g,
         return;
     }
     res->hostmem = hostmem;
-    QTAILQ_INSERT_HEAD(&g->reslist, res, next);
+    virtio_gpu_resource_add(g, res);
     g->hostmem += res->hostmem;
 }
 
@@ -331,7 +339,7 @@ static void virtio_gpu_resource_destroy(VirtIOGPU *g,
     }
     pixman_image_unref(res->image);
     virtio_gpu_cleanup_mapping(g, res);
-    QTAILQ_REMOVE(&g->reslist, res, next);
+    virtio_gpu_resource_remove(g, res);
     g->hostmem -= res->hostmem;
     g_free(res);
 }
@@ -1146,8 +1154,16 @@ static void virtio_gpu_instance_init(Object *obj)
     VirtIOGPU *g = VIRTIO_GPU(obj);
 
     QTAILQ_INIT(&g->reslist);
+    g->resources = g_hash_table_new(NULL, NULL);
     QTAILQ_INIT(&g->cmdq);
     QTAILQ_INIT(&g->fenceq);
+}
+
+static void virtio_gpu_instance_finalize(Object *obj)
+{
+    VirtIOGPU *g = VIRTIO_GPU(obj);
+
+    g_hash_table_destroy(g->resources);
 }
 
 static const Property virtio_gpu_properties[] = {
@@ -1182,6 +1198,7 @@ static const TypeInfo virtio_gpu_info = {
     .parent = TYPE_VIRTIO_GPU_BASE,
     .instance_size = sizeof(VirtIOGPU),
     .instance_init = virtio_gpu_instance_init,
+    .instance_finalize = virtio_gpu_instance_finalize,
     .class_size = sizeof(VirtIOGPUClass),
     .class_init = virtio_gpu_class_init,
 };

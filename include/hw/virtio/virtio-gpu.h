@@ -210,6 +210,11 @@ struct VirtIOGPU {
     QEMUBH *cursor_bh;
 
     QTAILQ_HEAD(, virtio_gpu_simple_resource) reslist;
+    /*
+     * The same resources by id, for virtio_gpu_find_resource(): every
+     * command names one, and walking reslist cost a step per resource.
+     */
+    GHashTable *resources;
     /* Popped, not yet processed (or suspended at the head). */
     QTAILQ_HEAD(, virtio_gpu_ctrl_command) cmdq;
     /* Processed, waiting for their fence (3D only). */
@@ -354,6 +359,11 @@ void virtio_gpu_cleanup_mapping_iov(VirtIOGPU *g,
                                     struct iovec *iov, uint32_t count);
 struct virtio_gpu_simple_resource *
 virtio_gpu_find_resource(VirtIOGPU *g, uint32_t resource_id);
+/* Add to / take out of reslist and the id index, together. */
+void virtio_gpu_resource_add(VirtIOGPU *g,
+                             struct virtio_gpu_simple_resource *res);
+void virtio_gpu_resource_remove(VirtIOGPU *g,
+                                struct virtio_gpu_simple_resource *res);
 void virtio_gpu_process_cmdq(VirtIOGPU *g);
 void virtio_gpu_device_realize(DeviceState *qdev, Error **errp);
 void virtio_gpu_reset(VirtIODevice *vdev);
