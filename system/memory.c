@@ -28,6 +28,23 @@
 static unsigned memory_region_transaction_depth;
 static bool memory_region_update_pending;
 
+/*
+ * What the pending commit must render again (see
+ * memory_region_mark_dirty()): windows in the coordinates of the regions
+ * they are keyed by, or everything.
+ */
+typedef struct DirtyWindow {
+    MemoryRegion *region;   /* only compared, never dereferenced */
+    AddrRange window;
+} DirtyWindow;
+static GArray *dirty_windows;
+static bool dirty_all;
+
+/* Every alias region, to find those that show a changed region. */
+static QTAILQ_HEAD(, MemoryRegion) aliases = QTAILQ_HEAD_INITIALIZER(aliases);
+
+bool memory_flatview_check;
+
 static QTAILQ_HEAD(, MemoryListener) memory_listeners =
     QTAILQ_HEAD_INITIALIZER(memory_listeners);
 static QTAILQ_HEAD(, AddressSpace) address_spaces =
@@ -52,6 +69,68 @@ static AddrRange addrrange_intersection(AddrRange r1, AddrRange r2)
     Int128 end = int128_min(addrrange_end(r1), addrrange_end(r2));
 
     return addrrange_make(start, int128_sub(end, start));
+}
+
+/* Where a transaction changed the map */
+
+/* More alias levels than any machine has: give up and render everything. */
+#define DIRTY_DEPTH_MAX 16
+
+/*
+ * @win, in @mr's own coordinates, may show something else after the
+ * commit: note it for @mr (as it would appear in a view rooted at @mr),
+ * for every container above @mr, and for every alias that shows it.
+ */
+static void memory_region_mark_dirty_window(MemoryRegion *mr, AddrRange win,
+                                            int depth)
+{
+    DirtyWindow dw;
+    MemoryRegion *alias;
+
+    if (depth > DIRTY_DEPTH_MAX) {
+        dirty_all = true;
+        return;
+    }
+    win.start = int128_add(win.start, int128_make64(mr->addr));
+    dw = (DirtyWindow) { .region = mr, .window = win };
+    g_array_append_val(dirty_windows, dw);
+    if (mr->container) {
+        memory_region_mark_dirty_window(mr->container, win, depth + 1);
+    }
+    win.start = int128_sub(win.start, int128_make64(mr->addr));
+    QTAILQ_FOREACH(alias, &aliases, aliases_link) {
+        AddrRange shown;
+
+        if (alias->alias != mr) {
+            continue;
+        }
+        shown = addrrange_make(int128_sub(win.start,
+                                          int128_make64(alias->alias_offset)),
+                               win.size);
+        shown = addrrange_intersection(shown, addrrange_make(int128_zero(),
+                                                             alias->size));
+        if (int128_gt(shown.size, int128_zero())) {
+            memory_region_mark_dirty_window(alias, shown, depth + 1);
+        }
+    }
+}
+
+/*
+ * Called by every change of @mr that the map could show, where @mr is at
+ * the time (so before it moves or leaves its container, and after it
+ * arrives): the commit then renders again only the windows that the
+ * change touched, in the views that show them (flatview_update()), and
+ * reuses the views that show none.
+ */
+static void memory_region_mark_dirty(MemoryRegion *mr)
+{
+    if (!dirty_all) {
+        if (!dirty_windows) {
+            dirty_windows = g_array_new(false, false, sizeof(DirtyWindow));
+        }
+        memory_region_mark_dirty_window(mr, addrrange_make(int128_zero(),
+                                                           mr->size), 0);
+    }
 }
 
 /*
@@ -133,6 +212,9 @@ static void memory_region_finalize(Object *obj)
         memory_region_transaction_commit();
     }
 
+    if (mr->alias) {
+        QTAILQ_REMOVE(&aliases, mr, aliases_link);
+    }
     mr->destructor(mr);
     g_free((char *)mr->name);
     mr->name = NULL;
@@ -254,6 +336,7 @@ void memory_region_init_alias(MemoryRegion *mr, Object *owner,
      */
     mr->alias = orig;
     mr->alias_offset = offset;
+    QTAILQ_INSERT_TAIL(&aliases, mr, aliases_link);
 }
 
 void memory_region_ref(MemoryRegion *mr)
@@ -546,11 +629,11 @@ static bool flatrange_can_merge(const FlatRange *a, const FlatRange *b)
 
 /* Merge neighbours that continue each other, e.g. split by a hole-less
  * overlap, so that listeners see one section per contiguous piece. */
-static void flatview_simplify(FlatView *view)
+static void flatview_simplify_from(FlatView *view, unsigned from)
 {
-    unsigned i, j = 0;
+    unsigned i, j = from;
 
-    for (i = 0; i < view->nr; i++) {
+    for (i = from; i < view->nr; i++) {
         if (j > 0 && flatrange_can_merge(&view->ranges[j - 1],
                                          &view->ranges[i])) {
             view->ranges[j - 1].addr.size =
@@ -563,10 +646,28 @@ static void flatview_simplify(FlatView *view)
     view->nr = j;
 }
 
+static void flatview_simplify(FlatView *view)
+{
+    flatview_simplify_from(view, 0);
+}
+
+/*
+ * A reader that found a range may use its region until it leaves its RCU
+ * critical section; the view's references keep the region (and its
+ * owner, whose state its callbacks use) alive until then.
+ */
+static void flatview_ref_ranges(FlatView *view)
+{
+    unsigned i;
+
+    for (i = 0; i < view->nr; i++) {
+        memory_region_ref(view->ranges[i].mr);
+    }
+}
+
 static FlatView *generate_memory_topology(MemoryRegion *root)
 {
     FlatView *view = flatview_new(root);
-    unsigned i;
 
     if (root) {
         render_memory_region(view, root, int128_zero(),
@@ -574,15 +675,154 @@ static FlatView *generate_memory_topology(MemoryRegion *root)
                              false);
     }
     flatview_simplify(view);
+    flatview_ref_ranges(view);
+    return view;
+}
 
-    /*
-     * A reader that found a range may use its region until it leaves its
-     * RCU critical section; the view's references keep the region (and
-     * its owner, whose state its callbacks use) alive until then.
-     */
-    for (i = 0; i < view->nr; i++) {
-        memory_region_ref(view->ranges[i].mr);
+/* Room for @n more ranges after the last one. */
+static void flatview_reserve(FlatView *view, unsigned n)
+{
+    unsigned head = view->ranges - view->buf;
+    unsigned alloc;
+    FlatRange *buf;
+
+    if (view->nr_allocated - head - view->nr >= n) {
+        return;
     }
+    alloc = MAX(2 * (view->nr + n), 16);
+    buf = g_new(FlatRange, alloc);
+    if (view->nr) {
+        memcpy(buf, view->ranges, view->nr * sizeof(FlatRange));
+    }
+    g_free(view->buf);
+    view->buf = buf;
+    view->ranges = buf;
+    view->nr_allocated = alloc;
+}
+
+/* Append the part of @fr within [@from, @to), merged if it continues. */
+static void flatview_append_clipped(FlatView *view, const FlatRange *fr,
+                                    Int128 from, Int128 to)
+{
+    Int128 start = int128_max(fr->addr.start, from);
+    Int128 end = int128_min(flatrange_end(fr), to);
+    FlatRange part = *fr;
+
+    if (!int128_lt(start, end)) {
+        return;
+    }
+    part.offset_in_region += int128_get64(int128_sub(start,
+                                                     fr->addr.start));
+    part.addr = addrrange_make(start, int128_sub(end, start));
+    if (view->nr && flatrange_can_merge(&view->ranges[view->nr - 1],
+                                        &part)) {
+        view->ranges[view->nr - 1].addr.size =
+            int128_add(view->ranges[view->nr - 1].addr.size, part.addr.size);
+        return;
+    }
+    flatview_reserve(view, 1);
+    view->ranges[view->nr++] = part;
+}
+
+/*
+ * Append what @old shows in [@from, @to), above everything in @view: the
+ * ranges that lie within are copied in one go (they cannot merge with
+ * each other, @old being simplified), the two that may straddle an end
+ * one by one.
+ */
+static void flatview_append_old(FlatView *view, FlatView *old, Int128 from,
+                                Int128 to)
+{
+    unsigned i = flatview_find(old, from);
+    unsigned j = flatview_find(old, to);
+
+    if (i == old->nr || !int128_lt(from, to)) {
+        return;
+    }
+    flatview_append_clipped(view, &old->ranges[i++], from, to);
+    if (j > i) {
+        flatview_reserve(view, j - i);
+        memcpy(view->ranges + view->nr, old->ranges + i,
+               (j - i) * sizeof(FlatRange));
+        view->nr += j - i;
+    }
+    if (j < old->nr && j >= i) {
+        flatview_append_clipped(view, &old->ranges[j], from, to);
+    }
+}
+
+static int dirty_window_cmp(const void *a, const void *b)
+{
+    const AddrRange *x = a, *y = b;
+
+    return int128_lt(x->start, y->start) ? -1 :
+           int128_gt(x->start, y->start);
+}
+
+/*
+ * The view of @root after a transaction that changed only @dirty (see
+ * memory_region_mark_dirty()), made from @old, the view of @root before
+ * it: the ranges of @old outside the dirty windows are kept, the windows
+ * rendered again.  Rendering within a window visits the whole tree but
+ * skips, at each region, what lies outside; so unmapping one of a
+ * thousand blobs renders one blob's window, not a thousand blobs.  The
+ * result is the full render, range for range (memory_flatview_check).
+ * A new reference to @old if no window concerns @root.
+ */
+static FlatView *flatview_update(FlatView *old, MemoryRegion *root,
+                                 GArray *dirty)
+{
+    g_autoptr(GArray) wins = g_array_new(false, false, sizeof(AddrRange));
+    FlatView *view;
+    Int128 done = int128_zero();
+    unsigned i, w, n = 0;
+
+    for (i = 0; dirty && i < dirty->len; i++) {
+        DirtyWindow *dw = &g_array_index(dirty, DirtyWindow, i);
+
+        if (dw->region == root) {
+            g_array_append_val(wins, dw->window);
+        }
+    }
+    if (!wins->len) {
+        flatview_ref(old);
+        return old;
+    }
+
+    /* Sorted, overlapping or touching windows merged. */
+    qsort(wins->data, wins->len, sizeof(AddrRange), dirty_window_cmp);
+    for (w = 0; w < wins->len; w++) {
+        AddrRange *cur = &g_array_index(wins, AddrRange, w);
+        AddrRange *last = &g_array_index(wins, AddrRange, n ? n - 1 : 0);
+
+        if (n && int128_le(cur->start, addrrange_end(*last))) {
+            Int128 end = int128_max(addrrange_end(*last),
+                                    addrrange_end(*cur));
+
+            last->size = int128_sub(end, last->start);
+        } else {
+            g_array_index(wins, AddrRange, n++) = *cur;
+        }
+    }
+
+    /* Old ranges (or their parts) between the windows, and the windows. */
+    view = flatview_new(root);
+    flatview_reserve(view, old->nr + 2 * n);
+    for (w = 0; w <= n; w++) {
+        Int128 stop = w < n ? g_array_index(wins, AddrRange, w).start
+                            : int128_2_64();
+
+        flatview_append_old(view, old, done, stop);
+        if (w < n) {
+            AddrRange win = g_array_index(wins, AddrRange, w);
+            unsigned seam = view->nr ? view->nr - 1 : 0;
+
+            render_memory_region(view, root, int128_zero(), win, false);
+            flatview_simplify_from(view, seam);
+            done = addrrange_end(win);
+        }
+    }
+    flatview_ref_ranges(view);
     return view;
 }
 
@@ -622,6 +862,21 @@ static bool flatrange_equal(const FlatRange *a, const FlatRange *b)
         int128_eq(a->addr.size, b->addr.size) &&
         a->offset_in_region == b->offset_in_region &&
         a->readonly == b->readonly;
+}
+
+static bool flatview_equal(FlatView *a, FlatView *b)
+{
+    unsigned i;
+
+    if (a->nr != b->nr) {
+        return false;
+    }
+    for (i = 0; i < a->nr; i++) {
+        if (!flatrange_equal(&a->ranges[i], &b->ranges[i])) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Call @callback of every listener of @as, by priority. */
@@ -776,27 +1031,41 @@ static MemoryRegion *memory_region_get_flatview_root(MemoryRegion *mr)
 }
 
 /*
- * Render @as again (or take the view of the same root from @views, one
- * commit's renders), tell its listeners, publish, retire the old view.
+ * Render @as again, or update its view for what @dirty says changed (all
+ * of it if @dirty is NULL), or take the view of the same root from
+ * @views, this commit's views; tell its listeners, publish, retire the
+ * old view.
  */
-static void address_space_set_flatview(AddressSpace *as, GHashTable *views)
+static void address_space_set_flatview(AddressSpace *as, GHashTable *views,
+                                       GArray *dirty)
 {
     FlatView *old_view = as->current_map;
     MemoryRegion *root = memory_region_get_flatview_root(as->root);
     FlatView *new_view = views ? g_hash_table_lookup(views, root) : NULL;
 
-    if (!new_view) {
-        new_view = generate_memory_topology(root);
+    if (new_view) {
+        flatview_ref(new_view);
+    } else {
+        if (old_view && dirty && old_view->root == root) {
+            new_view = flatview_update(old_view, root, dirty);
+            if (memory_flatview_check) {
+                FlatView *full = generate_memory_topology(root);
+
+                assert(flatview_equal(full, new_view));
+                flatview_unref(full);
+            }
+        } else {
+            new_view = generate_memory_topology(root);
+        }
         if (views) {
             /* The table's reference, dropped at the end of the commit. */
             g_hash_table_insert(views, root, new_view);
             flatview_ref(new_view);
         }
-    } else {
-        flatview_ref(new_view);
     }
 
-    if (old_view && !QTAILQ_EMPTY(&as->listeners)) {
+    if (old_view && old_view != new_view &&
+        !QTAILQ_EMPTY(&as->listeners)) {
         address_space_update_topology_pass(as, old_view, new_view, false);
         address_space_update_topology_pass(as, old_view, new_view, true);
     }
@@ -840,16 +1109,26 @@ void memory_region_transaction_commit(void)
     while (memory_region_update_pending) {
         GHashTable *views = g_hash_table_new_full(
             NULL, NULL, NULL, (GDestroyNotify)flatview_unref);
+        /* What listeners change meanwhile goes to the next round. */
+        GArray *dirty = dirty_all ? NULL : dirty_windows;
 
+        if (dirty_all && dirty_windows) {
+            g_array_free(dirty_windows, true);
+        }
+        dirty_windows = NULL;
+        dirty_all = false;
         memory_region_update_pending = false;
         memory_region_transaction_depth++;
         memory_listener_call_global_begin();
         QTAILQ_FOREACH(as, &address_spaces, address_spaces_link) {
-            address_space_set_flatview(as, views);
+            address_space_set_flatview(as, views, dirty);
         }
         memory_listener_call_global_commit();
         memory_region_transaction_depth--;
         g_hash_table_destroy(views);
+        if (dirty) {
+            g_array_free(dirty, true);
+        }
     }
 }
 
@@ -877,6 +1156,7 @@ static void memory_region_update_container_subregions(MemoryRegion *subregion)
     }
     QTAILQ_INSERT_TAIL(&mr->subregions, subregion, subregions_link);
 done:
+    memory_region_mark_dirty(subregion);
     memory_region_update_pending |= mr->enabled && subregion->enabled;
     memory_region_transaction_commit();
 }
@@ -910,6 +1190,7 @@ void memory_region_del_subregion(MemoryRegion *mr, MemoryRegion *subregion)
 {
     memory_region_transaction_begin();
     assert(subregion->container == mr);
+    memory_region_mark_dirty(subregion);
     subregion->container = NULL;
     QTAILQ_REMOVE(&mr->subregions, subregion, subregions_link);
     /*
@@ -928,6 +1209,7 @@ void memory_region_set_enabled(MemoryRegion *mr, bool enabled)
     }
     memory_region_transaction_begin();
     mr->enabled = enabled;
+    memory_region_mark_dirty(mr);
     memory_region_update_pending = true;
     memory_region_transaction_commit();
 }
@@ -951,6 +1233,8 @@ static void memory_region_readd_subregion(MemoryRegion *mr)
 void memory_region_set_address(MemoryRegion *mr, hwaddr addr)
 {
     if (addr != mr->addr) {
+        /* Where it was; memory_region_readd_subregion() marks the rest. */
+        memory_region_mark_dirty(mr);
         mr->addr = addr;
         memory_region_readd_subregion(mr);
     }
@@ -966,7 +1250,9 @@ void memory_region_set_size(MemoryRegion *mr, uint64_t size)
     /* A RAM region cannot grow past its host memory. */
     assert(!mr->ram_block || size <= mr->ram_block->used_length);
     memory_region_transaction_begin();
+    memory_region_mark_dirty(mr);
     mr->size = s;
+    memory_region_mark_dirty(mr);
     memory_region_update_pending = true;
     memory_region_transaction_commit();
 }
@@ -979,6 +1265,7 @@ void memory_region_set_alias_offset(MemoryRegion *mr, hwaddr offset)
     }
     memory_region_transaction_begin();
     mr->alias_offset = offset;
+    memory_region_mark_dirty(mr);
     memory_region_update_pending |= mr->enabled;
     memory_region_transaction_commit();
 }
@@ -990,6 +1277,7 @@ void memory_region_set_readonly(MemoryRegion *mr, bool readonly)
     }
     memory_region_transaction_begin();
     mr->readonly = readonly;
+    memory_region_mark_dirty(mr);
     memory_region_update_pending |= mr->enabled;
     memory_region_transaction_commit();
 }
@@ -1098,7 +1386,7 @@ void address_space_init(AddressSpace *as, MemoryRegion *root,
     as->name = g_strdup(name ? name : "anonymous");
     QTAILQ_INIT(&as->listeners);
     QTAILQ_INSERT_TAIL(&address_spaces, as, address_spaces_link);
-    address_space_set_flatview(as, NULL);
+    address_space_set_flatview(as, NULL, NULL);
 }
 
 /* One grace period after address_space_destroy(), under the BQL. */

@@ -47,6 +47,12 @@ struct FlatView {
  */
 void flatview_unref(FlatView *view);
 
+/*
+ * Tests set this: every FlatView that a commit updates in place of
+ * rendering it again is compared with a full render, which must match.
+ */
+extern bool memory_flatview_check;
+
 /* The current view of @as; the caller is inside rcu_read_lock(). */
 static inline FlatView *address_space_to_flatview(AddressSpace *as)
 {

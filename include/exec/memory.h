@@ -134,6 +134,8 @@ struct MemoryRegion {
     int32_t priority;
     QTAILQ_HEAD(, MemoryRegion) subregions;
     QTAILQ_ENTRY(MemoryRegion) subregions_link;
+    /* In system/memory.c's list of all aliases, if this is one. */
+    QTAILQ_ENTRY(MemoryRegion) aliases_link;
     const char *name;
 };
 

@@ -1687,6 +1687,8 @@ static void test_system(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    /* Every in-place FlatView update is checked against a full render. */
+    memory_flatview_check = true;
     qemu_thread_get_self(&main_thread);
 
     g_test_add_func("/memory/flatview/priority", test_priority);
