@@ -215,6 +215,10 @@ static void memory_region_finalize(Object *obj)
     if (mr->alias) {
         QTAILQ_REMOVE(&aliases, mr, aliases_link);
     }
+    if (mr->subregions_by_addr) {
+        g_ptr_array_free(mr->subregions_by_addr, true);
+        mr->subregions_by_addr = NULL;
+    }
     mr->destructor(mr);
     g_free((char *)mr->name);
     mr->name = NULL;
@@ -584,6 +588,71 @@ static void flatview_fill(FlatView *view, MemoryRegion *mr, Int128 base,
  * over @mr's own contents.
  */
 static void render_memory_region(FlatView *view, MemoryRegion *mr,
+                                 Int128 base, AddrRange clip, bool readonly);
+
+/* Fewer subregions than this are rendered from the list alone. */
+#define RENDER_INDEX_MIN 16
+
+/* Latest-added first among equals, as in the subregions list. */
+static int subregion_render_cmp(const void *a, const void *b)
+{
+    const MemoryRegion *x = *(MemoryRegion *const *)a;
+    const MemoryRegion *y = *(MemoryRegion *const *)b;
+
+    if (x->priority != y->priority) {
+        return x->priority > y->priority ? -1 : 1;
+    }
+    return x->subregion_seq > y->subregion_seq ? -1 :
+           x->subregion_seq < y->subregion_seq;
+}
+
+/*
+ * Render the subregions of @mr (whose offset 0 is at @base) that can
+ * reach into @clip, in list order: those that start in
+ * [clip - the largest subregion size, clip end), found by binary search
+ * in subregions_by_addr.  Re-rendering the window of one unmapped blob
+ * then looks at that blob's neighbours, not at every blob.
+ */
+static void render_subregions_indexed(FlatView *view, MemoryRegion *mr,
+                                      Int128 base, AddrRange clip,
+                                      bool readonly)
+{
+    GPtrArray *by_addr = mr->subregions_by_addr;
+    Int128 lo = int128_sub(int128_sub(clip.start, base),
+                           mr->subregions_max_size);
+    Int128 hi = int128_sub(addrrange_end(clip), base);
+    g_autoptr(GPtrArray) found = g_ptr_array_new();
+    unsigned l = 0, h = by_addr->len, i;
+
+    while (l < h) {
+        unsigned mid = l + (h - l) / 2;
+        MemoryRegion *sub = g_ptr_array_index(by_addr, mid);
+
+        if (int128_lt(int128_make64(sub->addr), lo)) {
+            l = mid + 1;
+        } else {
+            h = mid;
+        }
+    }
+    for (i = l; i < by_addr->len; i++) {
+        MemoryRegion *sub = g_ptr_array_index(by_addr, i);
+
+        if (!int128_lt(int128_make64(sub->addr), hi)) {
+            break;
+        }
+        g_ptr_array_add(found, sub);
+    }
+    if (found->len > 1) {
+        qsort(found->pdata, found->len, sizeof(gpointer),
+              subregion_render_cmp);
+    }
+    for (i = 0; i < found->len; i++) {
+        render_memory_region(view, g_ptr_array_index(found, i), base, clip,
+                             readonly);
+    }
+}
+
+static void render_memory_region(FlatView *view, MemoryRegion *mr,
                                  Int128 base, AddrRange clip, bool readonly)
 {
     MemoryRegion *subregion;
@@ -608,8 +677,14 @@ static void render_memory_region(FlatView *view, MemoryRegion *mr,
         return;
     }
 
-    QTAILQ_FOREACH(subregion, &mr->subregions, subregions_link) {
-        render_memory_region(view, subregion, base, clip, readonly);
+    if (mr->subregions_by_addr &&
+        mr->subregions_by_addr->len >= RENDER_INDEX_MIN &&
+        int128_lt(clip.size, mr->size)) {
+        render_subregions_indexed(view, mr, base, clip, readonly);
+    } else {
+        QTAILQ_FOREACH(subregion, &mr->subregions, subregions_link) {
+            render_memory_region(view, subregion, base, clip, readonly);
+        }
     }
 
     if (mr->terminates) {
@@ -1134,6 +1209,55 @@ void memory_region_transaction_commit(void)
 
 /* Topology */
 
+/* The first subregion of @mr, by address, at or above @addr. */
+static unsigned subregion_index_find(MemoryRegion *mr, hwaddr addr)
+{
+    GPtrArray *by_addr = mr->subregions_by_addr;
+    unsigned lo = 0, hi = by_addr->len;
+
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        MemoryRegion *sub = g_ptr_array_index(by_addr, mid);
+
+        if (sub->addr < addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+static void subregion_index_add(MemoryRegion *mr, MemoryRegion *subregion)
+{
+    static uint64_t seq;
+
+    if (!mr->subregions_by_addr) {
+        mr->subregions_by_addr = g_ptr_array_new();
+    }
+    subregion->subregion_seq = ++seq;
+    g_ptr_array_insert(mr->subregions_by_addr,
+                       subregion_index_find(mr, subregion->addr),
+                       subregion);
+    mr->subregions_max_size = int128_max(mr->subregions_max_size,
+                                         subregion->size);
+}
+
+static void subregion_index_del(MemoryRegion *mr, MemoryRegion *subregion)
+{
+    GPtrArray *by_addr = mr->subregions_by_addr;
+    unsigned i = subregion_index_find(mr, subregion->addr);
+
+    /* Among equal addresses; a moved region has its new address already. */
+    while (i < by_addr->len && g_ptr_array_index(by_addr, i) != subregion) {
+        i++;
+    }
+    if (i == by_addr->len) {
+        g_ptr_array_find(by_addr, subregion, &i);
+    }
+    g_ptr_array_remove_index(by_addr, i);
+}
+
 static void memory_region_update_container_subregions(MemoryRegion *subregion)
 {
     MemoryRegion *mr = subregion->container;
@@ -1156,6 +1280,7 @@ static void memory_region_update_container_subregions(MemoryRegion *subregion)
     }
     QTAILQ_INSERT_TAIL(&mr->subregions, subregion, subregions_link);
 done:
+    subregion_index_add(mr, subregion);
     memory_region_mark_dirty(subregion);
     memory_region_update_pending |= mr->enabled && subregion->enabled;
     memory_region_transaction_commit();
@@ -1193,6 +1318,7 @@ void memory_region_del_subregion(MemoryRegion *mr, MemoryRegion *subregion)
     memory_region_mark_dirty(subregion);
     subregion->container = NULL;
     QTAILQ_REMOVE(&mr->subregions, subregion, subregions_link);
+    subregion_index_del(mr, subregion);
     /*
      * The container's reference.  FlatViews still showing the region
      * hold their own, so it stays alive for their readers.
@@ -1252,6 +1378,10 @@ void memory_region_set_size(MemoryRegion *mr, uint64_t size)
     memory_region_transaction_begin();
     memory_region_mark_dirty(mr);
     mr->size = s;
+    if (mr->container) {
+        mr->container->subregions_max_size =
+            int128_max(mr->container->subregions_max_size, s);
+    }
     memory_region_mark_dirty(mr);
     memory_region_update_pending = true;
     memory_region_transaction_commit();

@@ -134,6 +134,14 @@ struct MemoryRegion {
     int32_t priority;
     QTAILQ_HEAD(, MemoryRegion) subregions;
     QTAILQ_ENTRY(MemoryRegion) subregions_link;
+    /*
+     * The same subregions by address, for rendering a window of a
+     * container with many (system/memory.c): the largest size any of them
+     * had, and the order in which each was added.
+     */
+    GPtrArray *subregions_by_addr;
+    Int128 subregions_max_size;
+    uint64_t subregion_seq;
     /* In system/memory.c's list of all aliases, if this is one. */
     QTAILQ_ENTRY(MemoryRegion) aliases_link;
     const char *name;
