@@ -131,6 +131,7 @@ void virtio_gpu_ctrl_response(VirtIOGPU *g,
     virtqueue_push(cmd->vq, &cmd->elem, s);
     virtio_notify(VIRTIO_DEVICE(g), cmd->vq);
     cmd->finished = true;
+    trace_virtio_gpu_cmd_done(cmd->cmd_hdr.type, le32_to_cpu(resp->type));
 }
 
 void virtio_gpu_ctrl_response_nodata(VirtIOGPU *g,
