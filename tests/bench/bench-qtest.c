@@ -4,6 +4,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "../qtest/libqtest.h"
 #include "bench-load.h"
 #include "bench-qtest.h"
 
@@ -29,6 +30,19 @@ int bench_cmp_double(const void *a, const void *b)
     double x = *(const double *)a, y = *(const double *)b;
 
     return x < y ? -1 : x > y;
+}
+
+bool bench_qemu_has_device(const char *name)
+{
+    const char *argv[] = { qtest_qemu_binary(), "-device", "help", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *quoted = g_strdup_printf("\"%s\"", name);
+
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, &out, NULL, NULL, NULL)) {
+        return false;
+    }
+    return strstr(out, quoted) != NULL;
 }
 
 typedef struct Column {

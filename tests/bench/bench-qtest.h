@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Benchmarks that drive emulators through libqtest and compare them
- * (virtio-gpu-bench, virtio-net-bench).
+ * (virtio-gpu-bench, virtio-net-bench), and what the others share.
  *
  * Each emulator is measured in a child process of its own (libqtest
  * caches what it learns about an emulator): the program runs itself as
@@ -26,6 +26,9 @@ void bench_emit(const char *prefix, const char *metric, double value);
 
 /* qsort() comparison of doubles. */
 int bench_cmp_double(const void *a, const void *b);
+
+/* Whether $QTEST_QEMU_BINARY lists device @name in "-device help". */
+bool bench_qemu_has_device(const char *name);
 
 /*
  * The parent's work, for @emulators[0..@n): emulators that are not there

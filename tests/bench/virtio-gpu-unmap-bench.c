@@ -39,6 +39,7 @@
 #include "../qtest/libqtest.h"
 #include "../qtest/libqos/virtio-gpu.h"
 #include "bench-load.h"
+#include "bench-qtest.h"
 
 #define BLOB_SIZE       (64 * KiB)
 #define WARMUP          5
@@ -77,19 +78,6 @@ static void expect(uint32_t got, uint32_t want, const char *what)
     if (got != want) {
         die("%s answered 0x%x, expected 0x%x", what, got, want);
     }
-}
-
-/* Does the emulator have virtio-gpu-gl-pci at all? */
-static bool gl_device_present(void)
-{
-    const char *argv[] = { qtest_qemu_binary(), "-device", "help", NULL };
-    g_autofree char *out = NULL;
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, &out, NULL, NULL, NULL)) {
-        return false;
-    }
-    return strstr(out, "\"virtio-gpu-gl-pci\"") != NULL;
 }
 
 /* Busy-poll the used ring: each poll is a qtest round trip. */
@@ -317,7 +305,7 @@ int main(int argc, char **argv)
     if (n < 0 || (strcmp(load, "idle") && strcmp(load, "busy"))) {
         die("-n takes N >= 0, --load idle or busy");
     }
-    if (!gl_device_present()) {
+    if (!bench_qemu_has_device("virtio-gpu-gl-pci")) {
         fprintf(stderr, "virtio-gpu-unmap-bench: %s has no "
                 "virtio-gpu-gl-pci\n", qtest_qemu_binary());
         return 77;
