@@ -496,6 +496,11 @@ static void test_bad_json(void)
     g_autofree char *opening = g_strnfill(2000, '[');
     g_autofree char *closing = g_strnfill(2000, ']');
     g_autofree char *deep = g_strconcat(opening, closing, NULL);
+    /* QEMU's limit is 1024 levels: at it, and one past it. */
+    g_autofree char *at_limit = g_strconcat(opening + 2000 - 1024,
+                                            closing + 2000 - 1024, NULL);
+    g_autofree char *past_limit = g_strconcat(opening + 2000 - 1025,
+                                              closing + 2000 - 1025, NULL);
     TestClient c;
 
     client_start_negotiated(&c, "badjson");
@@ -526,6 +531,11 @@ static void test_bad_json(void)
     /* Too deep: one error, and the rest of the value is skipped. */
     assert_cmd_error(&c, deep, "GenericError",
                      "JSON nesting depth limit exceeded");
+    assert_cmd_error(&c, past_limit, "GenericError",
+                     "JSON nesting depth limit exceeded");
+    /* Parsed: refused only for not being an object. */
+    assert_cmd_error(&c, at_limit, "GenericError",
+                     "QMP input must be a JSON object");
 
     /* The session goes on. */
     assert_reply_raw(&c, "{\"execute\": \"test-echo\"}", "{\"return\": {}}");
