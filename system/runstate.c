@@ -37,6 +37,7 @@ static pid_t shutdown_pid;
 static int shutdown_exit_code;
 static bool shutdown_exit_code_set;
 static int vmstop_requested = RUN_STATE__MAX;
+static int powerdown_requested;
 
 RunState runstate_get(void)
 {
@@ -207,6 +208,14 @@ static bool main_loop_should_exit(int *status)
         resume_all_vcpus();
     }
 
+    /*
+     * QEMU also presses the board's ACPI power button here; q35 has no
+     * ACPI in this tree, so the event is all there is.
+     */
+    if (qatomic_xchg(&powerdown_requested, 0)) {
+        qmp_send_event("POWERDOWN", NULL);
+    }
+
     vmstop = qatomic_xchg(&vmstop_requested, RUN_STATE__MAX);
     if (vmstop != RUN_STATE__MAX) {
         vm_stop(vmstop);
@@ -269,8 +278,25 @@ static void qmp_cont(JsonObject *args, JsonNode **ret, Error **errp)
     vm_start();
 }
 
+void qemu_system_powerdown_request(void)
+{
+    qatomic_set(&powerdown_requested, 1);
+    qemu_notify_event();
+}
+
+/* Only asks, as quit does: POWERDOWN comes from the main loop. */
+static void qmp_system_powerdown(JsonObject *args, JsonNode **ret,
+                                 Error **errp)
+{
+    if (qmp_check_args(args, NULL, errp)) {
+        qemu_system_powerdown_request();
+    }
+}
+
 static void __attribute__((constructor)) runstate_qmp_register(void)
 {
     qmp_register_command("stop", qmp_stop, QCO_NO_OPTIONS);
     qmp_register_command("cont", qmp_cont, QCO_NO_OPTIONS);
+    qmp_register_command("system_powerdown", qmp_system_powerdown,
+                         QCO_NO_OPTIONS);
 }

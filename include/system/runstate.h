@@ -59,6 +59,8 @@ void qemu_system_shutdown_request_with_code(ShutdownCause reason,
  * vCPU thread also stops that vCPU right away, as in QEMU.
  */
 void qemu_system_reset_request(ShutdownCause reason);
+/* The main loop sends POWERDOWN (there is no ACPI button to press). */
+void qemu_system_powerdown_request(void);
 /* From a signal handler: async-signal-safe. */
 void qemu_system_killed(int signal, pid_t pid);
 
