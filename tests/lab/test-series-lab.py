@@ -204,7 +204,7 @@ def run_first():
     first["head"] = sh("git rev-parse HEAD", REPO).strip()
     first["rc"], first["out"] = lab(
         "-n", "6", "--rounds", "2", "--bench", os.path.join(TMP, "fake-bench"),
-        "--timeout", "bench=3", "--timeout", "build=3", *(HOOKS + INPUTS))
+        "--timeout", "bench=10", "--timeout", "build=10", *(HOOKS + INPUTS))
     first["rows"], first["data"] = report()
 
 
@@ -262,7 +262,7 @@ def test_build_fails():
 
 def test_build_hangs():
     row = first["rows"]["hangbuild"]
-    assert_eq(row["build"]["status"], "timeout after 3s")
+    assert_eq(row["build"]["status"], "timeout after 10s")
 
 
 def test_tests_fail():
@@ -285,7 +285,7 @@ def test_hung_measurement():
     row = first["rows"]["hang"]
     assert_eq(row["loads"]["idle"]["status"], "ok")
     assert_eq(row["loads"]["busy"]["status"],
-              "hung: killed after 3s in round 1")
+              "hung: killed after 10s in round 1")
 
 
 def test_bench_errors():
