@@ -162,8 +162,13 @@ static void *rr_cpu_thread_fn(void *arg)
             r = tcg_cpu_exec(cpu);
             bql_lock();
             qatomic_set(&rr_current_cpu, NULL);
-            current_cpu = NULL;
+            /*
+             * Still current: a reset request stops this vCPU
+             * (cpu_stop_current()), so with -no-reboot it runs no further
+             * guest code before the main loop shuts down.
+             */
             rr_handle_exit(cpu, r);
+            current_cpu = NULL;
         }
     }
     return NULL;
