@@ -409,6 +409,53 @@ static void test_kvm(void)
 }
 
 /*
+ * Several accelerators are tried in order, as in QEMU: without /dev/kvm
+ * kvm fails with a line saying why, tcg takes over and the guest runs
+ * to its end; with /dev/kvm, kvm wins silently.  QEMU itself takes a list
+ * only in -machine accel=; "-accel kvm:tcg" is this tree's shorthand.
+ */
+static void test_kvm_tcg_fallback(void)
+{
+    const char *ours[] = { "-M q35,accel=kvm:tcg", "-M q35 -accel kvm:tcg",
+                           "-M q35 -accel kvm -accel tcg" };
+    int n = qtest_has_accel("qtest") ? G_N_ELEMENTS(ours) : 1;
+    int i;
+
+    if (!qtest_has_accel("kvm")) {
+        g_test_skip("the emulator was built without KVM");
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        /* Debian's QEMU takes only the first and last spellings. */
+        const char *accel = ours[i == n - 1 ? G_N_ELEMENTS(ours) - 1 : i];
+        g_autofree char *q_bin = g_shell_quote(qtest_qemu_binary());
+        g_autofree char *cmd = g_strdup_printf(
+            "%s %s -display none -nodefaults -serial stdio -kernel %s "
+            "-device isa-debug-exit,iobase=0xf4,iosize=4", q_bin, accel,
+            guest_kernel());
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        g_auto(GStrv) argv = NULL;
+        int wstatus;
+
+        g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+        g_assert_true(g_spawn_sync(NULL, argv, NULL,
+                                   G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
+                                   &out, &err, &wstatus, NULL));
+        g_test_message("'%s': stderr '%s'", cmd, err);
+        g_assert_true(WIFEXITED(wstatus));
+        g_assert_cmpint(WEXITSTATUS(wstatus), ==, 1);
+        g_assert_nonnull(strstr(out, "guest: done, 0 failed\n"));
+        if (have_kvm()) {
+            g_assert_null(strstr(err, "falling back"));
+        } else {
+            g_assert_nonnull(strstr(err, "failed to initialize kvm: "));
+            g_assert_nonnull(strstr(err, "falling back to tcg\n"));
+        }
+    }
+}
+
+/*
  * stop really stops guest code (the counter does not move between two
  * reads), cont resumes it, and SIGTERM ends an emulator whose guest
  * spins: the block-boundary kick gets the vCPU out.
@@ -523,5 +570,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/boot-guest/tcg/fetch-mmio",
                     test_tcg_fetch_mmio);
     g_test_add_func("/x86_64/boot-guest/kvm", test_kvm);
+    g_test_add_func("/x86_64/boot-guest/kvm-tcg-fallback",
+                    test_kvm_tcg_fallback);
     return g_test_run();
 }
