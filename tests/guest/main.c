@@ -188,6 +188,7 @@ void guest_main(uint32_t magic, uint32_t info)
         gpu_2d_round_trip();
         gpu_blob_checks(cmdline_uint("blobs", 4), 64 * 1024);
     }
+    net_checks();
 
     printf("guest: done, %u failed\n", checks_failed);
     guest_exit(checks_failed ? 1 : 0);

@@ -162,22 +162,29 @@ void virtio_set_driver_ok(VirtioDev *dev)
                       VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
-int virtqueue_exchange(VirtQueue *vq, const void *out, uint32_t out_len,
-                       void *in, uint32_t in_len, uint64_t *notified)
+void virtqueue_add(VirtQueue *vq, const void *out, uint32_t out_len,
+                   void *in, uint32_t in_len, uint64_t *notified)
 {
     uint16_t head = vq->avail->idx % vq->size;
-    uint16_t next = (head + 1) % vq->size;
-    uint32_t polls;
+    uint16_t d = head;
 
-    /* One request in flight at a time: two descriptors per slot pair. */
-    vq->desc[head].addr = (uintptr_t)out;
-    vq->desc[head].len = out_len;
-    vq->desc[head].flags = VRING_DESC_F_NEXT;
-    vq->desc[head].next = next;
-    vq->desc[next].addr = (uintptr_t)in;
-    vq->desc[next].len = in_len;
-    vq->desc[next].flags = VRING_DESC_F_WRITE;
-    vq->desc[next].next = 0;
+    /*
+     * Descriptors go with the avail slot: the devices here return
+     * buffers in order, so a slot is free again when it comes round.
+     */
+    if (out_len) {
+        vq->desc[d].addr = (uintptr_t)out;
+        vq->desc[d].len = out_len;
+        vq->desc[d].flags = in_len ? VRING_DESC_F_NEXT : 0;
+        vq->desc[d].next = (d + 1) % vq->size;
+        d = (d + 1) % vq->size;
+    }
+    if (in_len) {
+        vq->desc[d].addr = (uintptr_t)in;
+        vq->desc[d].len = in_len;
+        vq->desc[d].flags = VRING_DESC_F_WRITE;
+        vq->desc[d].next = 0;
+    }
     vq->avail->ring[vq->avail->idx % vq->size] = head;
     mb();
     vq->avail->idx++;
@@ -186,15 +193,31 @@ int virtqueue_exchange(VirtQueue *vq, const void *out, uint32_t out_len,
         *notified = rdtsc();
     }
     writew(vq->notify_addr, vq->index);
+}
+
+int virtqueue_poll(VirtQueue *vq, uint16_t *head)
+{
+    uint32_t polls;
+
     for (polls = 0; polls < VIRTIO_POLL_LIMIT; polls++) {
         if (*(volatile uint16_t *)&vq->used->idx != vq->last_used) {
-            uint32_t len;
+            struct vring_used_elem *e;
 
             mb();
-            len = vq->used->ring[vq->last_used % vq->size].len;
+            e = &vq->used->ring[vq->last_used % vq->size];
             vq->last_used++;
-            return len;
+            if (head) {
+                *head = e->id;
+            }
+            return e->len;
         }
     }
     return -1;
+}
+
+int virtqueue_exchange(VirtQueue *vq, const void *out, uint32_t out_len,
+                       void *in, uint32_t in_len, uint64_t *notified)
+{
+    virtqueue_add(vq, out, out_len, in, in_len, notified);
+    return virtqueue_poll(vq, NULL);
 }

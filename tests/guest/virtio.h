@@ -47,6 +47,17 @@ bool virtqueue_setup(VirtioDev *dev, VirtQueue *vq, uint16_t index,
 void virtio_set_driver_ok(VirtioDev *dev);
 uint8_t virtio_get_status(VirtioDev *dev);
 /*
+ * Post @out (device-readable) then @in (device-writable) as one chain,
+ * either may be empty, and notify; *@notified gets the TSC at the notify.
+ */
+void virtqueue_add(VirtQueue *vq, const void *out, uint32_t out_len,
+                   void *in, uint32_t in_len, uint64_t *notified);
+/*
+ * Poll until the device returns the next buffer: the bytes it wrote, and
+ * in *@head the chain's first descriptor; -1 when it did not in time.
+ */
+int virtqueue_poll(VirtQueue *vq, uint16_t *head);
+/*
  * Send @out (device-readable) and receive into @in (device-writable) as
  * one chain, notify, and poll until the device returns it; the bytes it
  * wrote, or -1 when it did not answer in time.  *@notified gets the TSC
@@ -54,5 +65,8 @@ uint8_t virtio_get_status(VirtioDev *dev);
  */
 int virtqueue_exchange(VirtQueue *vq, const void *out, uint32_t out_len,
                        void *in, uint32_t in_len, uint64_t *notified);
+
+/* virtio-net-pci on -netdev user: ARP and ping the gateway (net.c). */
+void net_checks(void);
 
 #endif /* GUEST_VIRTIO_H */

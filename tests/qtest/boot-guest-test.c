@@ -59,9 +59,9 @@ static bool have_kvm(void)
 #define BLOB_SIZE           (64 * 1024)
 
 /*
- * Start the emulator with @accel, @smp vCPUs, the GPU @gpu, the guest
- * command line @append and @extra options; the guest is stopped until
- * guest_cont().
+ * Start the emulator with @accel, @smp vCPUs, the device @gpu (a GPU,
+ * or virtio-net), the guest command line @append and @extra options; the
+ * guest is stopped until guest_cont().
  * tcg is asked for thread=single: QEMU's default for x86 is one thread
  * per vCPU, ours the only mode there is.
  */
@@ -282,6 +282,18 @@ static void boot_and_check(const char *accel, int smp)
     guest_free(&g);
 }
 
+/* What "@option help" prints: the emulator's devices, netdevs... */
+static char *emulator_help(const char *option)
+{
+    const char *argv[] = { qtest_qemu_binary(), option, "help", NULL };
+    char *out = NULL;
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
+                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                               NULL, NULL, NULL));
+    return out;
+}
+
 /*
  * The emulator under test has our virtio-gpu-gl-pci (QEMU's needs a GL
  * display and a render node); else the test is skipped with the reason.
@@ -289,15 +301,12 @@ static void boot_and_check(const char *accel, int smp)
 static bool gl_available(void)
 {
     g_autofree char *out = NULL;
-    const char *argv[] = { qtest_qemu_binary(), "-device", "help", NULL };
 
     if (!qtest_has_accel("qtest")) {
         g_test_skip("QEMU's virtio-gpu-gl-pci needs a GL display");
         return false;
     }
-    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
-                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
-                               NULL, NULL, NULL));
+    out = emulator_help("-device");
     if (!strstr(out, "\"virtio-gpu-gl-pci\"")) {
         g_test_skip("no virtio-gpu-gl-pci (built without virglrenderer)");
         return false;
@@ -363,6 +372,47 @@ static void test_tcg_blobs(void)
     }
 }
 
+/* The emulator has -netdev user (libslirp). */
+static bool net_available(void)
+{
+    g_autofree char *out = emulator_help("-netdev");
+
+    if (!strstr(out, "\nuser\n")) {
+        g_test_skip("no -netdev user (built without libslirp)");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The guest on the network of -netdev user: it finds the gateway's MAC
+ * through ARP and pings it, with ordinary vCPU loads and stores on its
+ * virtio-net queues.  restrict=on: slirp answers both itself.
+ */
+static void boot_net(const char *accel)
+{
+    Guest g;
+
+    guest_start_gpu(&g, accel, 1, "virtio-net-pci,netdev=n0", "",
+                    "-netdev user,id=n0,restrict=on");
+    guest_cont(&g);
+    g_free(guest_expect(&g, "ok - virtio-net: features"));
+    g_free(guest_expect(&g, "ok - virtio-net: ARP: 10.0.2.2 is at "
+                        "52:55:0a:00:02:02"));
+    g_free(guest_expect(&g, "ok - virtio-net: ping 10.0.2.2: 56 bytes "
+                        "answered"));
+    g_free(guest_expect(&g, "guest: done, 0 failed"));
+    guest_wait_exit(&g, 1);
+    guest_free(&g);
+}
+
+static void test_tcg_net(void)
+{
+    if (net_available()) {
+        boot_net("tcg");
+    }
+}
+
 static void test_tcg_smp1(void)
 {
     boot_and_check("tcg", 1);
@@ -405,6 +455,9 @@ static void test_kvm(void)
     boot_and_check("kvm", 2);
     if (gl_available()) {
         boot_blobs("kvm", 1);
+    }
+    if (net_available()) {
+        boot_net("kvm");
     }
 }
 
@@ -563,6 +616,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/boot-guest/tcg/smp1", test_tcg_smp1);
     g_test_add_func("/x86_64/boot-guest/tcg/smp2", test_tcg_smp2);
     g_test_add_func("/x86_64/boot-guest/tcg/blobs", test_tcg_blobs);
+    g_test_add_func("/x86_64/boot-guest/tcg/net", test_tcg_net);
     g_test_add_func("/x86_64/boot-guest/tcg/pause-quit", test_tcg_pause_quit);
     g_test_add_func("/x86_64/boot-guest/tcg/fault-reset",
                     test_tcg_fault_reset);
