@@ -88,6 +88,21 @@ printf "$fmt" "$load" "$n" "$(list "$stall" 1000)" \\
     "$(list $((stall / 2)) 0)" "$(list "$gp" 0)" "$(list "$forced" 0)" > "$out"
 """
 
+# The in-guest bench: "--json OUT -n N QEMU KERNEL"; the fake bench's
+# idle stall, in microseconds, and the arguments it got.
+FAKE_GUEST_BENCH = """\
+import json, os, sys
+out, n = sys.argv[2], int(sys.argv[4])
+if os.path.exists("BENCH77"):
+    sys.exit(77)
+if os.path.exists("BENCHFAIL"):
+    sys.exit(3)
+stall = int(open("stall.txt").read().split()[0]) // 1000
+with open(out, "w") as f:
+    json.dump({"n": n, "unmap_us": [stall + i for i in range(n)],
+               "next_cmd_us": [1] * n, "args": sys.argv[5:]}, f)
+"""
+
 
 def sh(cmd, cwd=None):
     return subprocess.run(cmd, shell=True, cwd=cwd, env=ENV, check=True,
@@ -154,6 +169,7 @@ def setup():
     write(os.path.join(TMP, "fake-bench"),
           "#!/bin/sh\n" + FAKE_BENCH)
     os.chmod(os.path.join(TMP, "fake-bench"), 0o755)
+    write(os.path.join(TMP, "fake-guest-bench.py"), FAKE_GUEST_BENCH)
 
 
 HOOKS = ["--configure-cmd", "echo configured >> configure.log",
@@ -204,6 +220,7 @@ def run_first():
     first["head"] = sh("git rev-parse HEAD", REPO).strip()
     first["rc"], first["out"] = lab(
         "-n", "6", "--rounds", "2", "--bench", os.path.join(TMP, "fake-bench"),
+        "--guest-bench", os.path.join(TMP, "fake-guest-bench.py"),
         "--timeout", "bench=10", "--timeout", "build=10", *(HOOKS + INPUTS))
     first["rows"], first["data"] = report()
 
@@ -300,6 +317,32 @@ def test_bench_errors():
         assert_eq(rows[name]["loads"]["idle"]["n"], 0)
     assert_in("bench77: no measurement: the bench cannot create",
               first["out"])
+
+
+def test_guest_column():
+    rows = first["rows"]
+    good = rows["good"]["guest"]
+    # good's stall.txt says 0.3 ms: 300, 301, 302 us in each of 2 rounds.
+    assert_eq((good["n"], good["rounds"]), (6, 2))
+    assert_eq(good["unmap_us"]["p50"], 301)
+    assert_eq(sorted(good["samples"]["unmap_us"]),
+              [300, 300, 301, 301, 302, 302])
+    assert_eq(rows["bench77"]["guest"]["status"],
+              "no measurement: no virtio-gpu-gl-pci (exit 77)")
+    assert_eq(rows["benchfail"]["guest"]["status"],
+              "failed in round 1 (exit 3)")
+    assert_eq(rows["buildfail"]["guest"], None)
+    lines = first["out"].splitlines()
+    header = [line for line in lines if line.startswith("stack ")][0]
+    assert_eq(header.split()[-1], "p50/p99")
+    row = [line for line in lines if line.startswith("good ")][0]
+    assert_eq(row.split()[-1], "0.301/0.302")
+    assert_in("benchfail: guest: failed in round 1 (exit 3)", first["out"])
+    with open(os.path.join(TMP, "out", "bench", "good-guest-r1.json")) as f:
+        args = json.load(f)["args"]
+    assert_eq([os.path.relpath(a, os.path.join(TMP, "out", "trees", "good"))
+               for a in args], ["build/qemu-system-x86_64",
+                                "build/tests/guest/guest.elf"])
 
 
 def test_no_test_summary():
@@ -468,6 +511,7 @@ CASES = [
     ("/lab/tests/fail", test_tests_fail),
     ("/lab/measure/hung", test_hung_measurement),
     ("/lab/measure/errors", test_bench_errors),
+    ("/lab/measure/guest", test_guest_column),
     ("/lab/tests/no-summary", test_no_test_summary),
     ("/lab/measure/interleaved", test_interleaved),
     ("/lab/measure/why", test_why),
