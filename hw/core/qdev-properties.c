@@ -118,6 +118,7 @@ static void default_bool(Object *obj, const Property *prop)
 
 const PropertyInfo qdev_prop_bool = {
     .type = "bool",
+    .description = "on/off",
     .print = print_bool,
     .parse = parse_bool,
     .set_default = default_bool,
@@ -180,6 +181,7 @@ static void default_bit(Object *obj, const Property *prop)
 
 const PropertyInfo qdev_prop_bit = {
     .type = "bool",
+    .description = "on/off",
     .print = print_bit,
     .parse = parse_bit,
     .set_default = default_bit,
@@ -187,6 +189,7 @@ const PropertyInfo qdev_prop_bit = {
 
 const PropertyInfo qdev_prop_bit64 = {
     .type = "bool",
+    .description = "on/off",
     .print = print_bit,
     .parse = parse_bit,
     .set_default = default_bit,

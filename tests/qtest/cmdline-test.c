@@ -576,7 +576,8 @@ static void test_device_help_props(void)
 {
     static const char *const props[] = {
         "\n  addr=<int32>           - Slot and optional function number",
-        "\n  edid=<bool>            - ", "\n  max_hostmem=<size>     - ",
+        "\n  edid=<bool>            - on/off (default: true)\n",
+        "\n  max_hostmem=<size>     - ",
         "\n  max_outputs=<uint32>   - ", "\n  vectors=<uint32>       - ",
         "\n  xres=<uint32>          - ", "\n  yres=<uint32>          - ",
     };
