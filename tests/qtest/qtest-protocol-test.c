@@ -563,7 +563,6 @@ static void test_clock_step_none(void)
     qtest_quit(s);
 }
 
-/* Counter latch (0x43 <- channel << 6) and a two-byte read of the count. */
 /*
  * Huge steps with the PIT running (mode 2, about 10 ms per period): the
  * clock gets there at once rather than through every period, the PIT
@@ -607,6 +606,7 @@ static void test_clock_huge(void)
     qtest_quit(s);
 }
 
+/* Counter latch (0x43 <- channel << 6) and a two-byte read of the count. */
 static uint16_t pit_latch_read(QTestState *s, int channel)
 {
     uint8_t lo, hi;
