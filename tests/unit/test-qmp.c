@@ -582,6 +582,32 @@ static void test_token_limit(void)
     g_string_free(req, TRUE);
 }
 
+/*
+ * QEMU's size limit (64 MiB of tokens; ours counts the whole request): a
+ * string just past it is refused with QEMU's error, the rest of the value
+ * skipped, and the session goes on.
+ */
+static void test_size_limit(void)
+{
+    const size_t len = 64 * 1024 * 1024;
+    g_autofree char *req = g_malloc(len + 64);
+    size_t n;
+    TestClient c;
+
+    n = g_snprintf(req, len + 64, "{\"execute\": \"test-echo\", "
+                   "\"arguments\": {\"s\": \"");
+    memset(req + n, 'x', len);
+    n += len;
+    n += g_snprintf(req + n, len + 64 - n, "\"}}");
+    client_start_negotiated(&c, "size");
+    client_send_big(&c, req, n);
+    assert_error(client_recv(&c), "GenericError",
+                 "JSON token size limit exceeded");
+    assert_reply_raw(&c, "{\"execute\": \"test-echo\"}", "{\"return\": {}}");
+    client_expect_silence(&c);
+    client_stop(&c);
+}
+
 /* A request one byte per write, each followed by a main loop iteration. */
 static void test_split_writes(void)
 {
@@ -902,6 +928,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/bad-requests", test_bad_requests);
     g_test_add_func("/qmp/bad-json", test_bad_json);
     g_test_add_func("/qmp/token-limit", test_token_limit);
+    g_test_add_func("/qmp/size-limit", test_size_limit);
     g_test_add_func("/qmp/split-writes", test_split_writes);
     g_test_add_func("/qmp/merged-writes", test_merged_writes);
     g_test_add_func("/qmp/strings", test_strings);
