@@ -2,7 +2,8 @@
 /*
  * virtio-gpu-gl-pci through libqos, the test acting as the guest driver:
  * features and capsets, the context life cycle, a 3D resource round
- * trip, fences (in order, and per context ring), HOST3D blobs created,
+ * trip, fences (in order, and per context ring), interrupts aimed at
+ * the device's own reset (dropped as re-entrant), HOST3D blobs created,
  * mapped into the hostmem BAR, written and read there with qtest
  * accesses and through virgl, unmapped (the range then reads as
  * unassigned) and unreferenced; 200 map/unmap cycles that leave no
@@ -465,6 +466,47 @@ static void test_fences(void)
                     VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID);
     gpu_assert_alive(&f);
     fixture_stop(&f);
+}
+
+/*
+ * The control queue's MSI-X vector aimed at the device's own
+ * device_status register with data 0, as /x86_64/virtio-gpu/
+ * reset-reentrant does for 2D: the interrupts for virgl's answers (a
+ * context created, a fenced command retired) would reset the device
+ * while it answers.  They are dropped as re-entrant I/O, and the device
+ * keeps answering.
+ */
+static void test_reset_reentrant(void)
+{
+    g_autofree char *log = g_strdup_printf("%s/virtio-gpu-gl-test-%d.log",
+                                           g_get_tmp_dir(), (int)getpid());
+    g_autofree char *args = g_strdup_printf(" -d guest_errors -D %s", log);
+    g_autofree char *text = NULL;
+    struct virtio_gpu_ctrl_hdr resp;
+    QVirtioGPUCmd cmd;
+    Fixture f;
+
+    if (!fixture_start(&f, args)) {
+        return;
+    }
+    qvirtio_pci_queue_vector_resets(f.gpu->pci, 0);
+    gpu_ctx_create(&f, 1);
+    g_assert_cmphex(virtio_gpu_create_3d_buffer(f.gpu, 10, 4096), ==,
+                    VIRTIO_GPU_RESP_OK_NODATA);
+    cmd = submit_fenced(&f, 1, 100, -1);
+    virtio_gpu_kick(f.gpu);
+    g_assert_cmpint(wait_any(&f, &cmd, 1, &resp), ==, 0);
+    check_fenced(&resp, 1, 100, -1);
+    gpu_assert_alive(&f);
+    g_assert_cmphex(qvirtio_gpu_get_status(f.gpu), &,
+                    VIRTIO_CONFIG_S_DRIVER_OK);
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    if (!strstr(text, "Blocked re-entrant IO on MemoryRegion: "
+                "virtio-pci-common")) {
+        g_error("no blocked re-entrant I/O in the log: '%s'", text);
+    }
+    fixture_stop(&f);
+    unlink(log);
 }
 
 /* Blobs */
@@ -1199,6 +1241,8 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/virtio-gpu-gl/resource-3d/transfer",
                     test_resource_3d_transfer);
     g_test_add_func("/x86_64/virtio-gpu-gl/fences", test_fences);
+    g_test_add_func("/x86_64/virtio-gpu-gl/reset-reentrant",
+                    test_reset_reentrant);
     g_test_add_func("/x86_64/virtio-gpu-gl/blob/map-unmap",
                     test_blob_map_unmap);
     g_test_add_func("/x86_64/virtio-gpu-gl/blob/cycles", test_blob_cycles);
