@@ -206,6 +206,10 @@ void gpu_blob_checks(unsigned n, uint32_t size)
         }
         wrong = ok ? blob_write_read(p, i, size) : 0;
         bad += wrong;
+        if (i == 0) {
+            /* The qtest reads the pattern, or resets the machine. */
+            guest_sync("blob-mapped");
+        }
         if (ok) {
             type = blob_unmap(res, &cycles);
             unmap_us[i] = tsc_to_us(cycles);

@@ -314,6 +314,12 @@ static bool gl_available(void)
     return true;
 }
 
+/* What the guest stores in word @i of blob @blob (virtio-gpu-blob.c). */
+static uint64_t blob_pattern(unsigned blob, unsigned i)
+{
+    return (uint64_t)(blob + 1) << 48 ^ (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+}
+
 /*
  * The blob flow under @accel: the guest maps HOST3D blobs into the
  * hostmem BAR, writes and reads them with its own loads and stores and
@@ -343,6 +349,12 @@ static void boot_blobs(const char *accel, int smp)
     g_free(guest_expect(&g, "sync: scanout"));
     guest_release(&g);
     g_free(guest_expect(&g, "ok - virtio-gpu: CTX_CREATE"));
+    /* The guest's stores went to the blob's memory itself, no copy. */
+    g_free(guest_expect(&g, "sync: blob-mapped"));
+    g_assert_cmphex(qtest_readq(g.qts, hostmem), ==, blob_pattern(0, 0));
+    g_assert_cmphex(qtest_readq(g.qts, hostmem + BLOB_SIZE - 8), ==,
+                    blob_pattern(0, BLOB_SIZE / 8 - 1));
+    guest_release(&g);
     g_free(line);
     line = guest_expect(&g, "ok - virtio-gpu: blob 100 (64 KiB) created");
     g_assert_cmpint(sscanf(strstr(line, "mapped at BAR "),
@@ -417,6 +429,44 @@ static void test_tcg_net(void)
     if (net_available()) {
         boot_net("tcg");
     }
+}
+
+/*
+ * A reset while the guest has a blob mapped and its vCPU is inside a
+ * slice: the device drops the mapping, the engine is rebuilt, and the
+ * second boot maps, unmaps and checks blobs again from a clean state.
+ */
+static void test_tcg_blob_reset(void)
+{
+    Guest g;
+
+    if (!gl_available()) {
+        return;
+    }
+    guest_start_gpu(&g, "tcg", 1, GPU_GL, "sync blobs=2", NULL);
+    guest_cont(&g);
+    g_free(guest_expect(&g, "sync: testdev"));
+    guest_release(&g);
+    g_free(guest_expect(&g, "sync: scanout"));
+    guest_release(&g);
+    g_free(guest_expect(&g, "sync: blob-mapped"));
+    qtest_qmp_assert_success(g.qts, "{ 'execute': 'system_reset' }");
+    qtest_qmp_eventwait(g.qts, "RESET");
+    g_free(guest_expect(&g, "guest: boot 2"));
+    g_free(guest_expect(&g, "sync: testdev"));
+    guest_release(&g);
+    g_free(guest_expect(&g, "sync: scanout"));
+    guest_release(&g);
+    g_free(guest_expect(&g, "sync: blob-mapped"));
+    guest_release(&g);
+    g_free(guest_expect(&g, "sync: blob-unmapped"));
+    guest_release(&g);
+    g_free(guest_expect(&g, "ok - virtio-gpu: 2 blobs mapped, written"));
+    g_free(guest_expect(&g, "sync: blobs-done"));
+    guest_release(&g);
+    g_free(guest_expect(&g, "guest: done, 0 failed"));
+    guest_wait_exit(&g, 1);
+    guest_free(&g);
 }
 
 static void test_tcg_smp1(void)
@@ -622,6 +672,8 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/boot-guest/tcg/smp1", test_tcg_smp1);
     g_test_add_func("/x86_64/boot-guest/tcg/smp2", test_tcg_smp2);
     g_test_add_func("/x86_64/boot-guest/tcg/blobs", test_tcg_blobs);
+    g_test_add_func("/x86_64/boot-guest/tcg/blob-reset",
+                    test_tcg_blob_reset);
     g_test_add_func("/x86_64/boot-guest/tcg/net", test_tcg_net);
     g_test_add_func("/x86_64/boot-guest/tcg/pause-quit", test_tcg_pause_quit);
     g_test_add_func("/x86_64/boot-guest/tcg/fault-reset",
