@@ -27,6 +27,7 @@
 #include "system/cpus.h"
 #include "system/qtest.h"
 #include "system/runstate.h"
+#include "trace.h"
 
 #define MAX_IRQ 256
 
@@ -587,12 +588,13 @@ static int qtest_can_read(void *opaque)
 /*
  * Lines are split as they come: only the new bytes are searched for a
  * newline, and what was processed is dropped once per read, so a long
- * line costs linear time however it is cut.  A line with a NUL byte is
- * answered with an error rather than cut at the NUL.
+ * line costs linear time however it is cut (the trace point counts the
+ * bytes searched: over a session, exactly those received).  A line with
+ * a NUL byte is answered with an error rather than cut at the NUL.
  */
 static void qtest_read(void *opaque, const uint8_t *buf, int size)
 {
-    size_t start = 0, scan = inbuf->len;
+    size_t start = 0, scan = inbuf->len, searched = 0;
     const char *nl;
 
     g_string_append_len(inbuf, (const char *)buf, size);
@@ -610,9 +612,12 @@ static void qtest_read(void *opaque, const uint8_t *buf, int size)
             g_strchomp(line);
             qtest_process_line(line);
         }
+        searched += nl - (inbuf->str + scan) + 1;
         start = scan = nl - inbuf->str + 1;
     }
+    searched += inbuf->len - scan;
     g_string_erase(inbuf, 0, start);
+    trace_qtest_read(size, searched);
 }
 
 static void qtest_event(void *opaque, QEMUChrEvent event)
