@@ -45,6 +45,9 @@ static QTAILQ_HEAD(, MemoryRegion) aliases = QTAILQ_HEAD_INITIALIZER(aliases);
 
 bool memory_flatview_check;
 
+/* Counts commit rounds: FlatView's base and wins hold for one round. */
+static unsigned memory_commit_round;
+
 static QTAILQ_HEAD(, MemoryListener) memory_listeners =
     QTAILQ_HEAD_INITIALIZER(memory_listeners);
 static QTAILQ_HEAD(, AddressSpace) address_spaces =
@@ -435,6 +438,7 @@ static void flatview_destroy(FlatView *view)
         memory_region_unref(view->ranges[i].mr);
     }
     memory_region_unref(view->root);
+    g_free(view->wins);
     g_free(view->buf);
     g_free(view);
 }
@@ -898,6 +902,10 @@ static FlatView *flatview_update(FlatView *old, MemoryRegion *root,
         }
     }
     flatview_ref_ranges(view);
+    view->base = old;
+    view->nr_wins = n;
+    view->wins = g_memdup2(wins->data, n * sizeof(AddrRange));
+    view->round = memory_commit_round;
     return view;
 }
 
@@ -1018,13 +1026,23 @@ static void memory_listener_call_global_commit(void)
  */
 static void address_space_update_topology_pass(AddressSpace *as,
                                                FlatView *old, FlatView *new,
-                                               bool adding)
+                                               bool adding, AddrRange span)
 {
-    unsigned iold = 0, inew = 0;
+    Int128 end = addrrange_end(span);
+    unsigned iold = flatview_find(old, span.start);
+    unsigned inew = flatview_find(new, span.start);
 
-    while (iold < old->nr || inew < new->nr) {
-        FlatRange *frold = iold < old->nr ? &old->ranges[iold] : NULL;
-        FlatRange *frnew = inew < new->nr ? &new->ranges[inew] : NULL;
+    for (;;) {
+        FlatRange *frold = iold < old->nr &&
+            int128_lt(old->ranges[iold].addr.start, end) ?
+            &old->ranges[iold] : NULL;
+        FlatRange *frnew = inew < new->nr &&
+            int128_lt(new->ranges[inew].addr.start, end) ?
+            &new->ranges[inew] : NULL;
+
+        if (!frold && !frnew) {
+            break;
+        }
 
         if (frold &&
             (!frnew ||
@@ -1052,6 +1070,152 @@ static void address_space_update_topology_pass(AddressSpace *as,
             }
             inew++;
         }
+    }
+}
+
+/* Grow @span until no range of @view crosses its bounds. */
+static bool flatview_span_close(FlatView *view, AddrRange *span)
+{
+    Int128 end = addrrange_end(*span);
+    bool grown = false;
+    unsigned i = flatview_find(view, span->start);
+
+    if (i < view->nr &&
+        int128_lt(view->ranges[i].addr.start, span->start)) {
+        span->start = view->ranges[i].addr.start;
+        grown = true;
+    }
+    i = flatview_find(view, int128_sub(end, int128_one()));
+    if (i < view->nr && int128_lt(view->ranges[i].addr.start, end) &&
+        int128_gt(flatrange_end(&view->ranges[i]), end)) {
+        end = flatrange_end(&view->ranges[i]);
+        grown = true;
+    }
+    span->size = int128_sub(end, span->start);
+    return grown;
+}
+
+/*
+ * The spans of @old and @new that differ, for @new made from @old in place
+ * in this commit round: each window, widened to whole ranges of both views
+ * (a range next to a window may have merged with what was rendered in
+ * it), overlapping spans merged.  Outside them the views match range for
+ * range, so listeners need not walk there.
+ */
+static GArray *flatview_changed_spans(FlatView *old, FlatView *new)
+{
+    GArray *spans = g_array_new(false, false, sizeof(AddrRange));
+    unsigned w;
+
+    for (w = 0; w < new->nr_wins; w++) {
+        AddrRange span = new->wins[w];
+
+        while (flatview_span_close(old, &span) |
+               flatview_span_close(new, &span)) {
+            /* until neither view has a range across the bounds */
+        }
+        if (spans->len) {
+            AddrRange *last = &g_array_index(spans, AddrRange,
+                                             spans->len - 1);
+
+            if (int128_le(span.start, addrrange_end(*last))) {
+                Int128 e = int128_max(addrrange_end(*last),
+                                      addrrange_end(span));
+
+                last->size = int128_sub(e, last->start);
+                continue;
+            }
+        }
+        g_array_append_val(spans, span);
+    }
+    return spans;
+}
+
+/* The first range of @view from @i on that starts outside @spans. */
+static unsigned flatview_skip_spans(FlatView *view, unsigned i,
+                                    GArray *spans)
+{
+    for (; i < view->nr; i++) {
+        Int128 start = view->ranges[i].addr.start;
+        unsigned s;
+
+        for (s = 0; s < spans->len; s++) {
+            AddrRange *sp = &g_array_index(spans, AddrRange, s);
+
+            if (int128_ge(start, sp->start) &&
+                int128_lt(start, addrrange_end(*sp))) {
+                break;
+            }
+        }
+        if (s == spans->len) {
+            break;
+        }
+    }
+    return i;
+}
+
+/* For memory_flatview_check: @old and @new match outside @spans. */
+static bool flatview_equal_outside(FlatView *old, FlatView *new,
+                                   GArray *spans)
+{
+    unsigned i = 0, j = 0;
+
+    for (;; i++, j++) {
+        i = flatview_skip_spans(old, i, spans);
+        j = flatview_skip_spans(new, j, spans);
+        if (i == old->nr || j == new->nr) {
+            return i == old->nr && j == new->nr;
+        }
+        if (!flatrange_equal(&old->ranges[i], &new->ranges[j])) {
+            return false;
+        }
+    }
+}
+
+/* Whether a listener of @as wants region_nop for every unchanged range. */
+static bool address_space_wants_nop(AddressSpace *as)
+{
+    MemoryListener *l;
+
+    QTAILQ_FOREACH(l, &as->listeners, link_as) {
+        if (l->region_nop) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Tell the listeners of @as what changed from @old to @new.  When @new was
+ * made from @old in place, only the spans around the windows rendered
+ * again are walked (unless a listener wants region_nop for everything):
+ * with a thousand blobs mapped, unmapping one then costs a walk over a
+ * few ranges, not two over a thousand.
+ */
+static void address_space_update_topology(AddressSpace *as, FlatView *old,
+                                          FlatView *new)
+{
+    AddrRange all = addrrange_make(int128_zero(), int128_2_64());
+    g_autoptr(GArray) spans = NULL;
+    unsigned i;
+
+    if (new->base != old || new->round != memory_commit_round ||
+        address_space_wants_nop(as)) {
+        address_space_update_topology_pass(as, old, new, false, all);
+        address_space_update_topology_pass(as, old, new, true, all);
+        return;
+    }
+    spans = flatview_changed_spans(old, new);
+    if (memory_flatview_check) {
+        assert(flatview_equal_outside(old, new, spans));
+    }
+    for (i = 0; i < spans->len; i++) {
+        address_space_update_topology_pass(
+            as, old, new, false, g_array_index(spans, AddrRange, i));
+    }
+    for (i = 0; i < spans->len; i++) {
+        address_space_update_topology_pass(
+            as, old, new, true, g_array_index(spans, AddrRange, i));
     }
 }
 
@@ -1141,8 +1305,7 @@ static void address_space_set_flatview(AddressSpace *as, GHashTable *views,
 
     if (old_view && old_view != new_view &&
         !QTAILQ_EMPTY(&as->listeners)) {
-        address_space_update_topology_pass(as, old_view, new_view, false);
-        address_space_update_topology_pass(as, old_view, new_view, true);
+        address_space_update_topology(as, old_view, new_view);
     }
 
     /* Pairs with qatomic_rcu_read() in address_space_to_flatview(). */
@@ -1193,6 +1356,7 @@ void memory_region_transaction_commit(void)
         dirty_windows = NULL;
         dirty_all = false;
         memory_region_update_pending = false;
+        memory_commit_round++;
         memory_region_transaction_depth++;
         memory_listener_call_global_begin();
         QTAILQ_FOREACH(as, &address_spaces, address_spaces_link) {

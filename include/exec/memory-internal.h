@@ -39,6 +39,16 @@ struct FlatView {
     FlatRange *buf;
     unsigned nr_allocated;
     MemoryRegion *root;
+    /*
+     * Set by an update in place (flatview_update()) in commit round
+     * @round: the view it was made from, and the windows rendered again
+     * (sorted, disjoint); outside them the two match range for range.
+     * @base is no reference, only compared with a live view.
+     */
+    FlatView *base;
+    AddrRange *wins;
+    unsigned nr_wins;
+    unsigned round;
 };
 
 /*

@@ -686,6 +686,159 @@ static void counter_reset(Counter *c)
     }
 }
 
+/*
+ * A listener without region_nop that keeps its own copy of the map from
+ * region_add and region_del alone, as KVM's slots do: in-place updates
+ * only walk the spans that changed, and the copy must still match.
+ */
+typedef struct Mirror {
+    MemoryListener l;
+    GTree *map;     /* start address -> section as map_str() prints it */
+} Mirror;
+
+static gint addr_cmp(gconstpointer a, gconstpointer b, gpointer opaque)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static char *section_str(MemoryRegionSection *s)
+{
+    GString *str = g_string_new(NULL);
+
+    map_str_add(&(MapRec){ .str = str }.l, s);
+    return g_string_free(str, false);
+}
+
+static void mirror_add(MemoryListener *l, MemoryRegionSection *s)
+{
+    Mirror *m = container_of(l, Mirror, l);
+    uint64_t *key = g_new(uint64_t, 1);
+
+    *key = s->offset_within_address_space;
+    g_assert_null(g_tree_lookup(m->map, key));
+    g_tree_insert(m->map, key, section_str(s));
+}
+
+static void mirror_del(MemoryListener *l, MemoryRegionSection *s)
+{
+    Mirror *m = container_of(l, Mirror, l);
+    g_autofree char *str = section_str(s);
+    uint64_t key = s->offset_within_address_space;
+
+    g_assert_cmpstr(g_tree_lookup(m->map, &key), ==, str);
+    g_tree_remove(m->map, &key);
+}
+
+static gboolean mirror_join(gpointer key, gpointer value, gpointer data)
+{
+    GString *str = data;
+
+    g_string_append_printf(str, "%s%s", str->len ? " " : "",
+                           (char *)value);
+    return false;
+}
+
+static void assert_mirror(Mirror *m)
+{
+    g_autoptr(GString) str = g_string_new(NULL);
+    g_autofree char *map = map_str(&fx.as);
+
+    g_tree_foreach(m->map, mirror_join, str);
+    g_assert_cmpstr(str->str, ==, map);
+}
+
+static void test_listener_changed(void)
+{
+    Mirror m = {
+        .l = {
+            .region_add = mirror_add,
+            .region_del = mirror_del,
+            .name = "mirror",
+        },
+        .map = g_tree_new_full(addr_cmp, NULL, g_free, g_free),
+    };
+    MemoryRegion *ram, *c, *a[24], *r[20], *over;
+    int i;
+
+    fixture_init(0x100000);
+    memory_listener_register(&m.l, &fx.as);
+    /*
+     * 24 aliases of one RAM region side by side render as one range: a
+     * change to one of them splits or joins ranges across its window.
+     */
+    ram = t_ram("ram", 0x30000);
+    c = t_container("c", 0x40000);
+    memory_region_add_subregion(fx.root, 0x10000, c);
+    for (i = 0; i < 24; i++) {
+        g_autofree char *name = g_strdup_printf("a%d", i);
+
+        a[i] = t_alias(name, ram, i * 0x2000, 0x2000);
+        memory_region_add_subregion(c, i * 0x2000, a[i]);
+    }
+    assert_mirror(&m);
+    assert_map("ram[10000-3ffff+0]");
+
+    memory_region_set_enabled(a[5], false);
+    assert_mirror(&m);
+    memory_region_set_enabled(a[5], true);
+    assert_mirror(&m);
+
+    /* Two windows in one commit. */
+    memory_region_transaction_begin();
+    memory_region_set_enabled(a[3], false);
+    memory_region_set_enabled(a[17], false);
+    memory_region_transaction_commit();
+    assert_mirror(&m);
+    assert_map("ram[10000-15fff+0] ram[18000-31fff+8000] "
+               "ram[34000-3ffff+24000]");
+    memory_region_transaction_begin();
+    memory_region_set_enabled(a[3], true);
+    memory_region_set_enabled(a[17], true);
+    memory_region_transaction_commit();
+    assert_mirror(&m);
+
+    /* Moved out of the row and back; removed and added again. */
+    memory_region_set_address(a[10], 0x30000);
+    assert_mirror(&m);
+    memory_region_set_address(a[10], 0x14000);
+    assert_mirror(&m);
+    memory_region_del_subregion(c, a[20]);
+    assert_mirror(&m);
+    memory_region_add_subregion(c, 0x28000, a[20]);
+    assert_mirror(&m);
+    assert_map("ram[10000-3ffff+0]");
+
+    /* Regions that do not merge: two spans in one commit. */
+    for (i = 0; i < 20; i++) {
+        g_autofree char *name = g_strdup_printf("r%d", i);
+
+        r[i] = t_ram(name, 0x1000);
+        memory_region_add_subregion(fx.root, 0x80000 + i * 0x1000, r[i]);
+    }
+    assert_mirror(&m);
+    memory_region_transaction_begin();
+    memory_region_set_enabled(r[2], false);
+    memory_region_set_address(r[15], 0x9f000);
+    memory_region_transaction_commit();
+    assert_mirror(&m);
+    assert_map_has("ram[10000-3ffff+0] r0[80000-80fff+0] "
+                   "r1[81000-81fff+0] r3[83000-83fff+0]");
+
+    /* A region on top of two aliases, and gone again. */
+    over = t_ram("over", 0x3000);
+    memory_region_add_subregion_overlap(c, 0xf000, over, 1);
+    assert_mirror(&m);
+    memory_region_del_subregion(c, over);
+    assert_mirror(&m);
+    assert_map_has("ram[10000-3ffff+0] r0[80000-80fff+0]");
+
+    memory_listener_unregister(&m.l);
+    g_tree_destroy(m.map);
+    fixture_fini();
+}
+
 static void test_transaction(void)
 {
     MemoryRegion *r[3];
@@ -1724,6 +1877,7 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/flatview/shared", test_shared_view);
     g_test_add_func("/memory/transaction/coalesce", test_transaction);
     g_test_add_func("/memory/listener/order", test_listener);
+    g_test_add_func("/memory/listener/changed-only", test_listener_changed);
     g_test_add_func("/memory/dispatch/ram", test_ram_dispatch);
     g_test_add_func("/memory/dispatch/ram-ptr", test_ram_ptr);
     g_test_add_func("/memory/dispatch/ram-alloc-fail", test_ram_alloc_fail);
