@@ -3,13 +3,20 @@
  * One blob unmap of virtio-gpu-gl-pci, with BLOBS other blobs mapped in
  * the hostmem BAR, step by step:
  *
- *   virtio-gpu-unmap-steps [-b BLOBS] [-n CYCLES] [-t TRACE_FILE]
+ *   virtio-gpu-unmap-steps [-b BLOBS] [-n CYCLES] [-p POLL_US]
+ *                          [-t TRACE_FILE]
  *
  * It creates BLOBS + 1 HOST3D blobs of 4 KiB in one context, maps BLOBS
  * of them side by side, then CYCLES times maps the last one after them
- * and unmaps it again, against $QTEST_QEMU_BINARY.  It prints the median
+ * and unmaps it again, against $QTEST_QEMU_BINARY.  It polls the used ring
+ * for the unmap's answer back to back, or every POLL_US microseconds:
+ * each poll is a qtest message, which the main loop handles with the BQL
+ * held, so busy polling competes for the BQL with the call_rcu thread
+ * that must take it to free the region (step 2 below).  It prints the median
  * time from the UNMAP_BLOB doorbell to its response ("unmap_us") and of
- * a whole MAP_BLOB round trip ("map_us"), as "steps METRIC VALUE" lines.
+ * a whole MAP_BLOB round trip ("map_us"), as "steps METRIC VALUE" lines,
+ * and how much CPU other processes used meanwhile ("others_cpu_s", and
+ * "loaded" 1 when that makes the figures suspect, bench-load.h).
  *
  * With -t the emulator also writes the trace events that mark the steps
  * of an unmap to TRACE_FILE, and the median time between consecutive
@@ -37,6 +44,7 @@
 #include "qemu/units.h"
 #include "../qtest/libqtest.h"
 #include "../qtest/libqos/virtio-gpu.h"
+#include "bench-load.h"
 #include "bench-qtest.h"
 
 #define BLOB_SIZE       4096
@@ -126,20 +134,24 @@ static void report_trace(const char *path, int cycles)
 
 int main(int argc, char **argv)
 {
-    int blobs = 64, cycles = 50, opt, i;
+    int blobs = 64, cycles = 50, poll_us = 0, opt, i;
     const char *trace = NULL;
     g_autofree char *trace_args = NULL;
     g_autofree double *unmap_us = NULL, *map_us = NULL;
     QTestState *qts;
     QVirtioGPU *gpu;
+    BenchLoad load;
 
-    while ((opt = getopt(argc, argv, "b:n:t:")) != -1) {
+    while ((opt = getopt(argc, argv, "b:n:p:t:")) != -1) {
         switch (opt) {
         case 'b':
             blobs = atoi(optarg);
             break;
         case 'n':
             cycles = atoi(optarg);
+            break;
+        case 'p':
+            poll_us = atoi(optarg);
             break;
         case 't':
             trace = optarg;
@@ -148,7 +160,7 @@ int main(int argc, char **argv)
             goto usage;
         }
     }
-    if (optind != argc || blobs < 0 || cycles < 0 ||
+    if (optind != argc || blobs < 0 || cycles < 0 || poll_us < 0 ||
         (uint64_t)(blobs + 1) * BLOB_SIZE > HOSTMEM_SIZE) {
         goto usage;
     }
@@ -167,6 +179,7 @@ int main(int argc, char **argv)
         g_string_append_printf(s, " -trace file=%s", trace);
         trace_args = g_string_free(s, false);
     }
+    bench_load_start(&load);
     qts = qtest_initf("-nodefaults -device virtio-gpu-gl-pci,id=gpu0,"
                       "blob=on,hostmem=%" PRIu64 "%s",
                       (uint64_t)HOSTMEM_SIZE, trace_args ? trace_args : "");
@@ -202,6 +215,9 @@ int main(int argc, char **argv)
         virtio_gpu_kick(gpu);
         while (!virtio_gpu_used_pending(gpu)) {
             /* each poll is a qtest message: the main loop runs */
+            if (poll_us) {
+                g_usleep(poll_us);
+            }
         }
         virtio_gpu_wait(gpu, &cmd, &resp, sizeof(resp));
         unmap_us[i] = g_get_monotonic_time() - t0;
@@ -230,13 +246,17 @@ int main(int argc, char **argv)
     }
     qvirtio_gpu_free(gpu);
     qtest_quit(qts);
+    bench_load_stop(&load);
+    printf("steps others_cpu_s %.2f\n", load.others);
+    printf("steps wall_s %.2f\n", load.wall);
+    printf("steps loaded %d\n", bench_load_busy(&load));
     if (trace && cycles) {
         report_trace(trace, cycles);
     }
     return 0;
 
 usage:
-    fprintf(stderr, "usage: %s [-b BLOBS] [-n CYCLES] [-t TRACE_FILE]\n",
-            argv[0]);
+    fprintf(stderr, "usage: %s [-b BLOBS] [-n CYCLES] [-p POLL_US] "
+            "[-t TRACE_FILE]\n", argv[0]);
     return 2;
 }
