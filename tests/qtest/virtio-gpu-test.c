@@ -679,6 +679,34 @@ static void test_reset_reentrant(void)
 }
 
 /*
+ * Cursor commands for the first scanout past max_outputs (1 here) are
+ * dropped: the buffer comes back, nothing is written, the device goes
+ * on.  There is no response to check, so the guest-error line says
+ * which check it was (ours only: QEMU 7.2 logs nothing there).
+ */
+static void test_cursor_bad_scanout(void)
+{
+    g_autofree char *log = gpu_log_path();
+    g_autofree char *args = g_strdup_printf(" -d guest_errors -D %s", log);
+    struct virtio_gpu_update_cursor cursor;
+    Fixture f;
+
+    fixture_start(&f, args, 0);
+    memset(&cursor, 0, sizeof(cursor));
+    hdr_init(&cursor.hdr, VIRTIO_GPU_CMD_MOVE_CURSOR);
+    cursor.pos.scanout_id = cpu_to_le32(1);
+    g_assert_cmpuint(virtio_gpu_cursor_cmd(f.gpu, &cursor, sizeof(cursor)),
+                     ==, 0);
+    gpu_assert_alive(&f);
+    if (!qtest_qemu_is_upstream()) {
+        assert_file_contains(log, "virtio_gpu_update_cursor: illegal "
+                             "scanout id 1\n");
+    }
+    fixture_stop(&f);
+    unlink(log);
+}
+
+/*
  * The shared-memory capability for blobs (hostmem=SIZE): BAR 4, with
  * the virtio registers moved to BAR 2, as QEMU lays it out.
  */
@@ -1022,8 +1050,8 @@ static const BadCmd bad_cmds[] = {
       .expect = VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID },
     { "unref-scanout", VIRTIO_GPU_CMD_RESOURCE_UNREF, W(3, 0),
       .expect = VIRTIO_GPU_RESP_OK_NODATA, .check = check_scanout_unref },
-    /* SET_SCANOUT */
-    { "scanout-bad-id", VIRTIO_GPU_CMD_SET_SCANOUT, W(0, 0, 64, 64, 16, 1),
+    /* SET_SCANOUT (max_outputs is 1: id 1 is the first one past it) */
+    { "scanout-bad-id", VIRTIO_GPU_CMD_SET_SCANOUT, W(0, 0, 64, 64, 1, 1),
       .expect = VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID },
     { "scanout-unknown-resource", VIRTIO_GPU_CMD_SET_SCANOUT,
       W(0, 0, 64, 64, 0, 99),
@@ -1033,8 +1061,10 @@ static const BadCmd bad_cmds[] = {
     { "scanout-rect-overflow", VIRTIO_GPU_CMD_SET_SCANOUT,
       W(0xfffffff0, 0, 0x20, 64, 0, 1),
       .expect = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
-    { "scanout-rect-too-small", VIRTIO_GPU_CMD_SET_SCANOUT,
-      W(0, 0, 8, 8, 0, 1), .expect = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
+    { "scanout-rect-too-narrow", VIRTIO_GPU_CMD_SET_SCANOUT,
+      W(0, 0, 15, 16, 0, 1), .expect = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
+    { "scanout-rect-too-low", VIRTIO_GPU_CMD_SET_SCANOUT,
+      W(0, 0, 16, 15, 0, 1), .expect = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
     { "scanout-rect-outside", VIRTIO_GPU_CMD_SET_SCANOUT,
       W(16, 0, 64, 64, 0, 1),
       .expect = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
@@ -1264,6 +1294,8 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/virtio-gpu/reset", test_reset);
     g_test_add_func("/x86_64/virtio-gpu/reset-reentrant",
                     test_reset_reentrant);
+    g_test_add_func("/x86_64/virtio-gpu/cursor-bad-scanout",
+                    test_cursor_bad_scanout);
     g_test_add_func("/x86_64/virtio-gpu/hostmem-cap", test_hostmem_cap);
     g_test_add_func("/x86_64/virtio-gpu/hostmem-invalid",
                     test_hostmem_invalid);
