@@ -18,6 +18,8 @@
  *                     blob=on and hostmem; default 4) and print their
  *                     timings on a "bench:" line
  *   bench             also one "blob N unmap-us U next-cmd-us C" line each
+ *   udp-echo          after the network checks (virtio-net-pci), echo one
+ *                     datagram sent to UDP port 7
  * A boot counter at 16 MiB survives resets (the loader copies the
  * image again, RAM outside it keeps its contents), so a faulting first
  * boot is followed by a clean second one.
