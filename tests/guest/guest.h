@@ -131,7 +131,8 @@ void guest_sync(const char *name);
 void __attribute__((noreturn)) guest_exit(unsigned code);
 
 /* The result lines the qtest reads: "ok N - what" / "not ok N - what". */
-void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void check(bool ok, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 extern unsigned checks_failed;
 
 /* pci.c: bus 0 through ports 0xcf8/0xcfc. */

@@ -294,7 +294,7 @@ void guest_sync(const char *name)
 void guest_exit(unsigned code)
 {
     outl(DEBUG_EXIT_PORT, code);
-    /* Nothing runs after the exit port; never fall through if it is missing. */
+    /* Nothing runs after the exit port; if it is missing, stop here. */
     for (;;) {
         __asm__ volatile("cli; hlt");
     }

@@ -139,12 +139,14 @@ void gpu_2d_round_trip(void)
     create.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM;
     create.width = GPU_RES_W;
     create.height = GPU_RES_H;
-    type = gpu_cmd(&create, sizeof(create), sizeof(struct virtio_gpu_ctrl_hdr));
+    type = gpu_cmd(&create, sizeof(create),
+                   sizeof(struct virtio_gpu_ctrl_hdr));
     check(type == VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
           "virtio-gpu: RESOURCE_CREATE_2D of id 0 refused: type 0x%x", type);
 
     create.resource_id = GPU_RES_ID;
-    type = gpu_cmd(&create, sizeof(create), sizeof(struct virtio_gpu_ctrl_hdr));
+    type = gpu_cmd(&create, sizeof(create),
+                   sizeof(struct virtio_gpu_ctrl_hdr));
     check(type == VIRTIO_GPU_RESP_OK_NODATA,
           "virtio-gpu: RESOURCE_CREATE_2D %ux%u: type 0x%x", GPU_RES_W,
           GPU_RES_H, type);
@@ -160,7 +162,8 @@ void gpu_2d_round_trip(void)
     attach.entry.addr = (uintptr_t)pixels;
     attach.entry.length = GPU_RES_W * GPU_RES_H * 4;
     attach.entry.padding = 0;
-    type = gpu_cmd(&attach, sizeof(attach), sizeof(struct virtio_gpu_ctrl_hdr));
+    type = gpu_cmd(&attach, sizeof(attach),
+                   sizeof(struct virtio_gpu_ctrl_hdr));
     check(type == VIRTIO_GPU_RESP_OK_NODATA,
           "virtio-gpu: RESOURCE_ATTACH_BACKING at %p: type 0x%x", pixels,
           type);
@@ -172,7 +175,8 @@ void gpu_2d_round_trip(void)
     xfer.offset = 0;
     xfer.resource_id = GPU_RES_ID;
     xfer.padding = 0;
-    type = gpu_cmd(&xfer, sizeof(xfer), sizeof(struct virtio_gpu_ctrl_hdr));
+    type = gpu_cmd(&xfer, sizeof(xfer),
+                   sizeof(struct virtio_gpu_ctrl_hdr));
     check(type == VIRTIO_GPU_RESP_OK_NODATA,
           "virtio-gpu: TRANSFER_TO_HOST_2D: type 0x%x", type);
 
@@ -190,7 +194,8 @@ void gpu_2d_round_trip(void)
     flush.r = xfer.r;
     flush.resource_id = GPU_RES_ID;
     flush.padding = 0;
-    type = gpu_cmd(&flush, sizeof(flush), sizeof(struct virtio_gpu_ctrl_hdr));
+    type = gpu_cmd(&flush, sizeof(flush),
+                   sizeof(struct virtio_gpu_ctrl_hdr));
     check(type == VIRTIO_GPU_RESP_OK_NODATA,
           "virtio-gpu: RESOURCE_FLUSH: type 0x%x", type);
 
@@ -207,17 +212,20 @@ void gpu_2d_round_trip(void)
     gpu_hdr(&detach.hdr, VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING);
     detach.resource_id = GPU_RES_ID;
     detach.padding = 0;
-    type = gpu_cmd(&detach, sizeof(detach), sizeof(struct virtio_gpu_ctrl_hdr));
+    type = gpu_cmd(&detach, sizeof(detach),
+                   sizeof(struct virtio_gpu_ctrl_hdr));
     check(type == VIRTIO_GPU_RESP_OK_NODATA,
           "virtio-gpu: RESOURCE_DETACH_BACKING: type 0x%x", type);
 
     gpu_hdr(&unref.hdr, VIRTIO_GPU_CMD_RESOURCE_UNREF);
     unref.resource_id = GPU_RES_ID;
     unref.padding = 0;
-    type = gpu_cmd(&unref, sizeof(unref), sizeof(struct virtio_gpu_ctrl_hdr));
+    type = gpu_cmd(&unref, sizeof(unref),
+                   sizeof(struct virtio_gpu_ctrl_hdr));
     check(type == VIRTIO_GPU_RESP_OK_NODATA,
           "virtio-gpu: RESOURCE_UNREF: type 0x%x", type);
-    type = gpu_cmd(&unref, sizeof(unref), sizeof(struct virtio_gpu_ctrl_hdr));
+    type = gpu_cmd(&unref, sizeof(unref),
+                   sizeof(struct virtio_gpu_ctrl_hdr));
     check(type == VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
           "virtio-gpu: RESOURCE_UNREF again refused: type 0x%x", type);
 }
