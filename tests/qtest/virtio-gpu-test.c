@@ -999,6 +999,11 @@ typedef struct BadCmd {
     /* Why upstream QEMU is skipped, if it behaves differently. */
     const char *qemu_differs;
     void (*check)(Fixture *f);
+    /*
+     * A guest-error line only this case's check logs, where others would
+     * answer the same (ours only: QEMU words them differently).
+     */
+    const char *log;
 } BadCmd;
 
 #define W(...) .words = { __VA_ARGS__ }, \
@@ -1096,13 +1101,16 @@ static const BadCmd bad_cmds[] = {
     { "attach-outside-ram", VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING,
       W(2, 1, 0, 0x40, 0x10000, 0), .expect = VIRTIO_GPU_RESP_ERR_UNSPEC },
     { "attach-missing-entries", VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING,
-      W(2, 4, RAM_ADDR, 0, 4096, 0),
-      .expect = VIRTIO_GPU_RESP_ERR_UNSPEC },
+      W(2, 2, RAM_ADDR, 0, 4096, 0),
+      .expect = VIRTIO_GPU_RESP_ERR_UNSPEC,
+      .log = "command data size incorrect 16 vs 32" },
     { "attach-zero-length", VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING,
-      W(2, 1, RAM_ADDR, 0, 0, 0), .expect = VIRTIO_GPU_RESP_ERR_UNSPEC },
+      W(2, 1, RAM_ADDR, 0, 0, 0), .expect = VIRTIO_GPU_RESP_ERR_UNSPEC,
+      .log = "invalid memory entry 0: 0x100000+0x0" },
     { "attach-wraps-around", VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING,
       W(2, 1, 0xfffff000, 0xffffffff, 0x2000, 0),
       .expect = VIRTIO_GPU_RESP_ERR_UNSPEC,
+      .log = "invalid memory entry 0: 0xfffffffffffff000+0x2000",
       .qemu_differs = "QEMU maps the entry piecewise: past 2^64 it wraps "
       "to guest RAM at 0 and accepts it" },
     /* RESOURCE_DETACH_BACKING */
@@ -1139,13 +1147,20 @@ static const BadCmd bad_cmds[] = {
 
 /* One emulator for the whole table; the device is reset per case. */
 static Fixture bad_fixture;
+static char *bad_log;
+static size_t bad_log_seen;
 
 static Fixture *bad_fixture_get(void)
 {
     Fixture *f = &bad_fixture;
 
     if (!f->qts) {
-        fixture_start(f, NULL, 1ULL << VIRTIO_RING_F_INDIRECT_DESC);
+        g_autofree char *args = NULL;
+
+        bad_log = g_strdup_printf("%s/virtio-gpu-test-%d-bad.log",
+                                  g_get_tmp_dir(), (int)getpid());
+        args = g_strdup_printf(" -d guest_errors -D %s", bad_log);
+        fixture_start(f, args, 1ULL << VIRTIO_RING_F_INDIRECT_DESC);
     } else {
         qvirtio_gpu_restart(f->gpu);
     }
@@ -1259,6 +1274,18 @@ static void test_bad_cmd(const void *opaque)
     if (bad->check) {
         bad->check(f);
     }
+    if (!qtest_qemu_is_upstream()) {
+        g_autofree char *text = NULL;
+        size_t len;
+
+        /* What this case logged: the file grows over the whole table. */
+        g_assert_true(g_file_get_contents(bad_log, &text, &len, NULL));
+        if (bad->log && !strstr(text + bad_log_seen, bad->log)) {
+            g_error("no '%s' in the log: '%s'", bad->log,
+                    text + bad_log_seen);
+        }
+        bad_log_seen = len;
+    }
 
     /* Still working: a query, and a transfer on the live resource. */
     gpu_assert_alive(f);
@@ -1312,6 +1339,8 @@ int main(int argc, char **argv)
     ret = g_test_run();
     if (bad_fixture.qts) {
         fixture_stop(&bad_fixture);
+        unlink(bad_log);
+        g_free(bad_log);
     }
     return ret;
 }

@@ -886,6 +886,38 @@ static void test_bad_avail_jump(void)
     teardown();
 }
 
+/*
+ * The device holds all QSIZE buffers (popped, not yet used) and the
+ * driver makes one more available, which the avail index allows: the
+ * queue cannot hold it ("virtqueue size exceeded"), no ninth element.
+ */
+static void test_bad_inuse(void)
+{
+    VirtIODevice *vdev = setup(0);
+    VirtQueue *vq = virtio_get_queue(vdev, 0);
+    VirtQueueElement *elems[QSIZE];
+    int i;
+
+    for (i = 0; i < QSIZE; i++) {
+        set_desc(i, DATA_ADDR + 16 * i, 8, VRING_DESC_F_WRITE, 0);
+        g_w16(AVAIL_ADDR + 4 + 2 * i, i);
+    }
+    g_w16(AVAIL_ADDR + 2, QSIZE);
+    for (i = 0; i < QSIZE; i++) {
+        elems[i] = virtqueue_pop(vq, sizeof(VirtQueueElement));
+        g_assert_nonnull(elems[i]);
+    }
+    /* Head 0 again, in the ring's slot QSIZE % QSIZE. */
+    g_w16(AVAIL_ADDR + 2, QSIZE + 1);
+    g_assert_null(virtqueue_pop(vq, sizeof(VirtQueueElement)));
+    assert_broken_for(vdev, "virtqueue size exceeded");
+    for (i = 0; i < QSIZE; i++) {
+        virtqueue_detach_element(vq, elems[i], 0);
+        g_free(elems[i]);
+    }
+    teardown();
+}
+
 static void test_bad_ring_mmio(void)
 {
     VirtIODevice *vdev;
@@ -1094,6 +1126,7 @@ int main(int argc, char **argv)
                     test_bad_head);
     g_test_add_func("/virtio/virtqueue/longest-chain", test_longest_chain);
     g_test_add_func("/virtio/virtqueue/bad/avail-jump", test_bad_avail_jump);
+    g_test_add_func("/virtio/virtqueue/bad/inuse", test_bad_inuse);
     g_test_add_func("/virtio/virtqueue/bad/rings-not-ram",
                     test_bad_ring_mmio);
     g_test_add_func("/virtio/virtqueue/bad/queue-size", test_bad_queue_size);
