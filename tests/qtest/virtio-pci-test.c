@@ -589,6 +589,13 @@ static void test_cfg_window(void)
     if (qtest_has_accel("qtest")) {
         g_assert_cmphex(qpci_config_readl(pdev, cap + 16), ==, 0);
     }
+    /* Misaligned: 2 bytes at device + 7 would read num_scanouts' byte. */
+    qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_OFFSET,
+                       f.dev->device.offset + 7);
+    qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_LENGTH, 2);
+    if (qtest_has_accel("qtest")) {
+        g_assert_cmphex(qpci_config_readl(pdev, cap + 16), ==, 0);
+    }
     qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_OFFSET, 0x7fffffff);
     qpci_config_writel(pdev, cap + VIRTIO_PCI_CAP_LENGTH, 1);
     if (qtest_has_accel("qtest")) {
@@ -835,6 +842,16 @@ static void test_bad_registers(void)
                                                   VIRTIO_PCI_COMMON_Q_ENABLE),
                          ==, 0);
     }
+    /* A queue_select past the last queue is ignored: 64 here, 1024 there. */
+    if (qtest_has_accel("qtest")) {
+        qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 64);
+        g_assert_cmpuint(qvirtio_pci_common_readw(d,
+                                                  VIRTIO_PCI_COMMON_Q_SELECT),
+                         ==, 1);
+    }
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, 1024);
+    g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_SELECT),
+                     ==, 1);
     /* Read-only fields and reserved offsets ignore writes. */
     qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_NUMQ, 7);
     g_assert_cmpuint(qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_NUMQ), ==,
