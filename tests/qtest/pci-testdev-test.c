@@ -257,6 +257,12 @@ static void test_msix(void)
     qpci_config_writew(f.dev, cap + 2, flags | 0x8000);
     g_assert_cmphex(qtest_readl(f.qts, MSG_ADDR), ==, 0x4321);
 
+    /* Vector 4, the first past the table: dropped, nothing pending. */
+    qtest_writel(f.qts, MSG_ADDR, 0);
+    qpci_io_writel(f.dev, f.regs, REG_DOORBELL, 4);
+    g_assert_cmphex(qtest_readl(f.qts, MSG_ADDR), ==, 0);
+    g_assert_cmphex(qpci_io_readl(f.dev, table, pba_reg & ~7u), ==, 0);
+
     /* No bus mastering, no message. */
     qtest_writel(f.qts, MSG_ADDR, 0);
     qpci_config_writew(f.dev, PCI_COMMAND, PCI_COMMAND_MEMORY);
@@ -298,6 +304,18 @@ static void test_msi(void)
     qpci_config_writel(f.dev, cap + 16, 0);
     g_assert_cmphex(qtest_readl(f.qts, MSG_ADDR), ==, 0x5553);
     g_assert_cmphex(qpci_config_readl(f.dev, cap + 20), ==, 0);
+
+    /* Two vectors enabled: vector 2 is dropped, vector 1 goes out. */
+    qtest_writel(f.qts, MSG_ADDR, 0);
+    qpci_config_writew(f.dev, cap + 2, flags | 0x11);
+    qpci_io_writel(f.dev, f.regs, REG_DOORBELL, 2);
+    g_assert_cmphex(qtest_readl(f.qts, MSG_ADDR), ==, 0);
+    qpci_io_writel(f.dev, f.regs, REG_DOORBELL, 1);
+    g_assert_cmphex(qtest_readl(f.qts, MSG_ADDR), ==, 0x5551);
+
+    /* Eight enabled where four are offered: the guest gets four. */
+    qpci_config_writew(f.dev, cap + 2, flags | 0x31);
+    g_assert_cmphex(qpci_config_readw(f.dev, cap + 2) & 0x70, ==, 0x20);
     fixture_end(&f);
 }
 
