@@ -302,8 +302,9 @@ virtio_gpu_virgl_unmap_resource_blob(VirtIOGPU *g,
 }
 
 /* Drop a resource from virglrenderer and the device. */
-static void virtio_gpu_virgl_resource_free(VirtIOGPU *g,
-                                           struct virtio_gpu_virgl_resource *res)
+static void
+virtio_gpu_virgl_resource_free(VirtIOGPU *g,
+                               struct virtio_gpu_virgl_resource *res)
 {
     struct iovec *iov = NULL;
     int num_iovs = 0;
@@ -369,13 +370,33 @@ void virtio_gpu_virgl_resource_destroy(VirtIOGPU *g,
 
 /* Resources */
 
+/* Create @args' resource in virglrenderer and track it; else answer. */
+static void virgl_resource_create(VirtIOGPU *g,
+                                  struct virgl_renderer_resource_create_args
+                                  *args, const char *caller,
+                                  struct virtio_gpu_ctrl_command *cmd)
+{
+    struct virtio_gpu_virgl_resource *res;
+    int ret;
+
+    ret = virgl_renderer_resource_create(args, NULL, 0);
+    if (ret) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: virgl refused the resource: %s\n",
+                      caller, virgl_strerror(ret));
+        cmd->error = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+        return;
+    }
+    res = virtio_gpu_virgl_resource_new(g, args->handle);
+    res->base.width = args->width;
+    res->base.height = args->height;
+    res->base.format = args->format;
+}
+
 static void virgl_cmd_create_resource_2d(VirtIOGPU *g,
                                          struct virtio_gpu_ctrl_command *cmd)
 {
     struct virgl_renderer_resource_create_args args = { 0 };
     struct virtio_gpu_resource_create_2d c2d;
-    struct virtio_gpu_virgl_resource *res;
-    int ret;
 
     VIRTIO_GPU_FILL_CMD(c2d);
     virtio_gpu_bswap_32(&c2d, sizeof(c2d));
@@ -393,17 +414,7 @@ static void virgl_cmd_create_resource_2d(VirtIOGPU *g,
     args.depth = 1;
     args.array_size = 1;
     args.flags = VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP;
-    ret = virgl_renderer_resource_create(&args, NULL, 0);
-    if (ret) {
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: virgl refused the resource: %s\n",
-                      __func__, virgl_strerror(ret));
-        cmd->error = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
-        return;
-    }
-    res = virtio_gpu_virgl_resource_new(g, c2d.resource_id);
-    res->base.width = c2d.width;
-    res->base.height = c2d.height;
-    res->base.format = c2d.format;
+    virgl_resource_create(g, &args, __func__, cmd);
 }
 
 static void virgl_cmd_create_resource_3d(VirtIOGPU *g,
@@ -411,8 +422,6 @@ static void virgl_cmd_create_resource_3d(VirtIOGPU *g,
 {
     struct virgl_renderer_resource_create_args args = { 0 };
     struct virtio_gpu_resource_create_3d c3d;
-    struct virtio_gpu_virgl_resource *res;
-    int ret;
 
     VIRTIO_GPU_FILL_CMD(c3d);
     virtio_gpu_bswap_32(&c3d, sizeof(c3d));
@@ -433,17 +442,7 @@ static void virgl_cmd_create_resource_3d(VirtIOGPU *g,
     args.last_level = c3d.last_level;
     args.nr_samples = c3d.nr_samples;
     args.flags = c3d.flags;
-    ret = virgl_renderer_resource_create(&args, NULL, 0);
-    if (ret) {
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: virgl refused the resource: %s\n",
-                      __func__, virgl_strerror(ret));
-        cmd->error = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
-        return;
-    }
-    res = virtio_gpu_virgl_resource_new(g, c3d.resource_id);
-    res->base.width = c3d.width;
-    res->base.height = c3d.height;
-    res->base.format = c3d.format;
+    virgl_resource_create(g, &args, __func__, cmd);
 }
 
 static void virgl_cmd_resource_unref(VirtIOGPU *g,
