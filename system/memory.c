@@ -412,6 +412,226 @@ Object *memory_region_owner(MemoryRegion *mr)
 
 /* FlatViews */
 
+uint64_t memory_flatnodes_made;
+
+/* Heap keys of the treap: xorshift, fixed seed, so that runs repeat. */
+static uint32_t flatnode_seed = 0x9e3779b9;
+
+static uint32_t flatnode_prio(void)
+{
+    uint32_t x = flatnode_seed;
+
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    flatnode_seed = x;
+    return x;
+}
+
+static unsigned flatnode_size(const FlatNode *node)
+{
+    return node ? node->size : 0;
+}
+
+static FlatNode *flatnode_fix(FlatNode *node)
+{
+    node->size = 1 + flatnode_size(node->left) + flatnode_size(node->right);
+    return node;
+}
+
+/*
+ * A reader that found the range may use its region until it leaves its
+ * RCU critical section: the node's reference keeps the region (and its
+ * owner, whose state its callbacks use) alive until then.
+ */
+static FlatNode *flatnode_new(const FlatRange *fr)
+{
+    FlatNode *node = g_new(FlatNode, 1);
+
+    node->fr = *fr;
+    node->left = NULL;
+    node->right = NULL;
+    node->ref = 1;
+    node->size = 1;
+    node->prio = flatnode_prio();
+    memory_region_ref(fr->mr);
+    memory_flatnodes_made++;
+    return node;
+}
+
+static FlatNode *flatnode_ref(FlatNode *node)
+{
+    if (node) {
+        node->ref++;
+    }
+    return node;
+}
+
+/*
+ * Drop a reference on @node; the last frees it and drops its region
+ * reference and its children.  In the call_rcu thread this may finalise
+ * a region that was removed and unparented (with the BQL held).
+ */
+static void flatnode_unref(FlatNode *node)
+{
+    while (node && !--node->ref) {
+        FlatNode *right = node->right;
+
+        flatnode_unref(node->left);
+        memory_region_unref(node->fr.mr);
+        g_free(node);
+        node = right;
+    }
+}
+
+/*
+ * @node (its reference consumed) as a node that the caller alone holds
+ * and so may change: itself if nothing else holds it, else a copy, which
+ * shares the children.  This is the path copying that leaves the views
+ * that hold @node as they were.
+ */
+static FlatNode *flatnode_own(FlatNode *node)
+{
+    FlatNode *copy;
+
+    if (node->ref == 1) {
+        return node;
+    }
+    copy = g_memdup2(node, sizeof(*node));
+    copy->ref = 1;
+    flatnode_ref(copy->left);
+    flatnode_ref(copy->right);
+    memory_region_ref(copy->fr.mr);
+    memory_flatnodes_made++;
+    node->ref--;
+    return copy;
+}
+
+/* Split @tree (consumed): the ranges that start below @addr, the rest. */
+static void flatnode_split(FlatNode *tree, Int128 addr, FlatNode **lo,
+                           FlatNode **hi)
+{
+    if (!tree) {
+        *lo = *hi = NULL;
+        return;
+    }
+    tree = flatnode_own(tree);
+    if (int128_lt(tree->fr.addr.start, addr)) {
+        flatnode_split(tree->right, addr, &tree->right, hi);
+        *lo = flatnode_fix(tree);
+    } else {
+        flatnode_split(tree->left, addr, lo, &tree->left);
+        *hi = flatnode_fix(tree);
+    }
+}
+
+/* @lo and @hi (both consumed) as one tree; @lo lies wholly below @hi. */
+static FlatNode *flatnode_join(FlatNode *lo, FlatNode *hi)
+{
+    if (!lo || !hi) {
+        return lo ? lo : hi;
+    }
+    if (lo->prio > hi->prio) {
+        lo = flatnode_own(lo);
+        lo->right = flatnode_join(lo->right, hi);
+        return flatnode_fix(lo);
+    }
+    hi = flatnode_own(hi);
+    hi->left = flatnode_join(lo, hi->left);
+    return flatnode_fix(hi);
+}
+
+/*
+ * A tree of @nr sorted ranges, in one pass: each node goes on the right
+ * spine, under the nodes of higher priority, with those of lower
+ * priority that it pops as its left subtree.
+ */
+static FlatNode *flatnode_build(const FlatRange *ranges, unsigned nr)
+{
+    g_autofree FlatNode **spine = g_new(FlatNode *, nr + 1);
+    unsigned depth = 0, i;
+
+    for (i = 0; i < nr; i++) {
+        FlatNode *node = flatnode_new(&ranges[i]);
+        FlatNode *below = NULL;
+
+        while (depth && spine[depth - 1]->prio < node->prio) {
+            /* Its subtree is complete once it leaves the spine. */
+            below = flatnode_fix(spine[--depth]);
+        }
+        node->left = below;
+        if (depth) {
+            spine[depth - 1]->right = node;
+        }
+        spine[depth++] = node;
+    }
+    while (depth > 1) {
+        flatnode_fix(spine[--depth]);
+    }
+    return depth ? flatnode_fix(spine[0]) : NULL;
+}
+
+static unsigned flatnode_height(const FlatNode *node)
+{
+    return node ? 1 + MAX(flatnode_height(node->left),
+                          flatnode_height(node->right)) : 0;
+}
+
+/* The first range of @view that ends above @addr; NULL if none. */
+static FlatRange *flatview_find(FlatView *view, Int128 addr)
+{
+    FlatNode *node = view->ranges, *found = NULL;
+
+    while (node) {
+        if (int128_lt(addr, flatrange_end(&node->fr))) {
+            found = node;
+            node = node->left;
+        } else {
+            node = node->right;
+        }
+    }
+    return found ? &found->fr : NULL;
+}
+
+static FlatRange *flatview_first(FlatView *view)
+{
+    return flatview_find(view, int128_zero());
+}
+
+/* The range after @fr in @view (ranges do not overlap). */
+static FlatRange *flatview_next(FlatView *view, FlatRange *fr)
+{
+    return flatview_find(view, flatrange_end(fr));
+}
+
+/* In-order walk from @node; true if @cb stopped it. */
+static bool flatnode_for_each(FlatNode *node, flatview_cb cb, void *opaque)
+{
+    for (; node; node = node->right) {
+        if (flatnode_for_each(node->left, cb, opaque) ||
+            cb(node->fr.addr.start, node->fr.addr.size, node->fr.mr,
+               node->fr.offset_in_region, opaque)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void flatview_for_each_range(FlatView *fv, flatview_cb cb, void *opaque)
+{
+    flatnode_for_each(fv->ranges, cb, opaque);
+}
+
+unsigned flatview_nr_ranges(FlatView *view)
+{
+    return flatnode_size(view->ranges);
+}
+
+unsigned flatview_height(FlatView *view)
+{
+    return flatnode_height(view->ranges);
+}
+
 static FlatView *flatview_new(MemoryRegion *root)
 {
     FlatView *view = g_new0(FlatView, 1);
@@ -425,21 +645,16 @@ static FlatView *flatview_new(MemoryRegion *root)
 /* Runs one grace period after the last flatview_unref(). */
 static void flatview_destroy(FlatView *view)
 {
-    unsigned i;
-
     /*
-     * No reader can see @view any more, so its regions may go: for one
-     * that was removed from the map and unparented, this drops the last
-     * reference and finalises it, here in the call_rcu thread with the
-     * BQL held.
+     * No reader can see @view any more, so its nodes that no other view
+     * shares may go, and with them their regions: for one that was
+     * removed from the map and unparented, this drops the last reference
+     * and finalises it, here in the call_rcu thread with the BQL held.
      */
-    trace_flatview_destroy(view, view->nr);
-    for (i = 0; i < view->nr; i++) {
-        memory_region_unref(view->ranges[i].mr);
-    }
+    trace_flatview_destroy(view, flatnode_size(view->ranges));
+    flatnode_unref(view->ranges);
     memory_region_unref(view->root);
     g_free(view->wins);
-    g_free(view->buf);
     g_free(view);
 }
 
@@ -492,6 +707,18 @@ FlatView *address_space_get_flatview(AddressSpace *as)
 }
 
 /*
+ * Ranges being rendered: sorted, not overlapping, @nr of them from
+ * @ranges on, in the middle of @buf (@nr_allocated long) with room on
+ * both sides.  A render ends in flatnode_build().
+ */
+typedef struct FlatRender {
+    FlatRange *ranges;
+    unsigned nr;
+    FlatRange *buf;
+    unsigned nr_allocated;
+} FlatRender;
+
+/*
  * Insert @range before ranges[@pos], moving whichever side of @pos is
  * shorter: the ranges live in the middle of buf, with room on both sides.
  * Rendering inserts each region's ranges next to those of its siblings,
@@ -499,50 +726,50 @@ FlatView *address_space_get_flatview(AddressSpace *as)
  * increasing addresses each go in front of the previous ones; moving the
  * ranges above them every time made a render O(n^2).
  */
-static void flatview_insert(FlatView *view, unsigned pos, FlatRange *range)
+static void flatrender_insert(FlatRender *rd, unsigned pos, FlatRange *range)
 {
-    unsigned head = view->ranges - view->buf;
-    unsigned tail = view->nr_allocated - head - view->nr;
-    bool down = pos < view->nr - pos;
+    unsigned head = rd->ranges - rd->buf;
+    unsigned tail = rd->nr_allocated - head - rd->nr;
+    bool down = pos < rd->nr - pos;
 
     if (down ? !head : !tail) {
         /*
          * No room on that side: twice the room, the ranges in the middle
          * again, so that the next inserts on either side find some.
          */
-        unsigned alloc = MAX(2 * view->nr, 16);
+        unsigned alloc = MAX(2 * rd->nr, 16);
         FlatRange *buf = g_new(FlatRange, alloc);
-        FlatRange *ranges = buf + (alloc - view->nr - 1) / 2;
+        FlatRange *ranges = buf + (alloc - rd->nr - 1) / 2;
 
-        if (view->nr) {
-            memcpy(ranges, view->ranges, pos * sizeof(*range));
-            memcpy(ranges + pos + 1, view->ranges + pos,
-                   (view->nr - pos) * sizeof(*range));
+        if (rd->nr) {
+            memcpy(ranges, rd->ranges, pos * sizeof(*range));
+            memcpy(ranges + pos + 1, rd->ranges + pos,
+                   (rd->nr - pos) * sizeof(*range));
         }
-        g_free(view->buf);
-        view->buf = buf;
-        view->ranges = ranges;
-        view->nr_allocated = alloc;
+        g_free(rd->buf);
+        rd->buf = buf;
+        rd->ranges = ranges;
+        rd->nr_allocated = alloc;
     } else if (down) {
-        memmove(view->ranges - 1, view->ranges, pos * sizeof(*range));
-        view->ranges--;
+        memmove(rd->ranges - 1, rd->ranges, pos * sizeof(*range));
+        rd->ranges--;
     } else {
-        memmove(view->ranges + pos + 1, view->ranges + pos,
-                (view->nr - pos) * sizeof(*range));
+        memmove(rd->ranges + pos + 1, rd->ranges + pos,
+                (rd->nr - pos) * sizeof(*range));
     }
-    view->ranges[pos] = *range;
-    view->nr++;
+    rd->ranges[pos] = *range;
+    rd->nr++;
 }
 
-/* The index of the first range of @view that ends above @addr. */
-static unsigned flatview_find(FlatView *view, Int128 addr)
+/* The index of the first range of @rd that ends above @addr. */
+static unsigned flatrender_find(FlatRender *rd, Int128 addr)
 {
-    unsigned lo = 0, hi = view->nr;
+    unsigned lo = 0, hi = rd->nr;
 
     while (lo < hi) {
         unsigned mid = lo + (hi - lo) / 2;
 
-        if (int128_le(flatrange_end(&view->ranges[mid]), addr)) {
+        if (int128_le(flatrange_end(&rd->ranges[mid]), addr)) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -552,34 +779,34 @@ static unsigned flatview_find(FlatView *view, Int128 addr)
 }
 
 /*
- * Give the parts of @clip that no range of @view covers yet to @mr, whose
+ * Give the parts of @clip that no range of @rd covers yet to @mr, whose
  * offset 0 lies at address @base.  Regions are rendered winners first, so
  * what is already there stays.
  */
-static void flatview_fill(FlatView *view, MemoryRegion *mr, Int128 base,
-                          AddrRange clip, bool readonly)
+static void flatrender_fill(FlatRender *rd, MemoryRegion *mr, Int128 base,
+                            AddrRange clip, bool readonly)
 {
     Int128 pos = clip.start;
     Int128 end = addrrange_end(clip);
-    unsigned i = flatview_find(view, pos);
+    unsigned i = flatrender_find(rd, pos);
 
     while (int128_lt(pos, end)) {
         FlatRange fr;
         Int128 hole_end = end;
 
-        if (i < view->nr && int128_le(view->ranges[i].addr.start, pos)) {
-            pos = flatrange_end(&view->ranges[i]);
+        if (i < rd->nr && int128_le(rd->ranges[i].addr.start, pos)) {
+            pos = flatrange_end(&rd->ranges[i]);
             i++;
             continue;
         }
-        if (i < view->nr) {
-            hole_end = int128_min(hole_end, view->ranges[i].addr.start);
+        if (i < rd->nr) {
+            hole_end = int128_min(hole_end, rd->ranges[i].addr.start);
         }
         fr.mr = mr;
         fr.offset_in_region = int128_get64(int128_sub(pos, base));
         fr.addr = addrrange_make(pos, int128_sub(hole_end, pos));
         fr.readonly = readonly;
-        flatview_insert(view, i, &fr);
+        flatrender_insert(rd, i, &fr);
         i++;
         pos = hole_end;
     }
@@ -587,11 +814,11 @@ static void flatview_fill(FlatView *view, MemoryRegion *mr, Int128 base,
 
 /*
  * Render @mr, whose container's offset 0 lies at address @base, into
- * @view, within @clip.  Subregions come first, in list order (highest
+ * @rd, within @clip.  Subregions come first, in list order (highest
  * priority, then latest added, first), so they win over what follows and
  * over @mr's own contents.
  */
-static void render_memory_region(FlatView *view, MemoryRegion *mr,
+static void render_memory_region(FlatRender *rd, MemoryRegion *mr,
                                  Int128 base, AddrRange clip, bool readonly);
 
 /* Fewer subregions than this are rendered from the list alone. */
@@ -617,7 +844,7 @@ static int subregion_render_cmp(const void *a, const void *b)
  * in subregions_by_addr.  Re-rendering the window of one unmapped blob
  * then looks at that blob's neighbours, not at every blob.
  */
-static void render_subregions_indexed(FlatView *view, MemoryRegion *mr,
+static void render_subregions_indexed(FlatRender *rd, MemoryRegion *mr,
                                       Int128 base, AddrRange clip,
                                       bool readonly)
 {
@@ -651,12 +878,12 @@ static void render_subregions_indexed(FlatView *view, MemoryRegion *mr,
               subregion_render_cmp);
     }
     for (i = 0; i < found->len; i++) {
-        render_memory_region(view, g_ptr_array_index(found, i), base, clip,
+        render_memory_region(rd, g_ptr_array_index(found, i), base, clip,
                              readonly);
     }
 }
 
-static void render_memory_region(FlatView *view, MemoryRegion *mr,
+static void render_memory_region(FlatRender *rd, MemoryRegion *mr,
                                  Int128 base, AddrRange clip, bool readonly)
 {
     MemoryRegion *subregion;
@@ -677,22 +904,22 @@ static void render_memory_region(FlatView *view, MemoryRegion *mr,
         /* Place the target so that alias_offset lands at our start. */
         base = int128_sub(base, int128_make64(mr->alias->addr));
         base = int128_sub(base, int128_make64(mr->alias_offset));
-        render_memory_region(view, mr->alias, base, clip, readonly);
+        render_memory_region(rd, mr->alias, base, clip, readonly);
         return;
     }
 
     if (mr->subregions_by_addr &&
         mr->subregions_by_addr->len >= RENDER_INDEX_MIN &&
         int128_lt(clip.size, mr->size)) {
-        render_subregions_indexed(view, mr, base, clip, readonly);
+        render_subregions_indexed(rd, mr, base, clip, readonly);
     } else {
         QTAILQ_FOREACH(subregion, &mr->subregions, subregions_link) {
-            render_memory_region(view, subregion, base, clip, readonly);
+            render_memory_region(rd, subregion, base, clip, readonly);
         }
     }
 
     if (mr->terminates) {
-        flatview_fill(view, mr, base, clip, readonly);
+        flatrender_fill(rd, mr, base, clip, readonly);
     }
 }
 
@@ -706,82 +933,51 @@ static bool flatrange_can_merge(const FlatRange *a, const FlatRange *b)
                   int128_make64(b->offset_in_region));
 }
 
-/* Merge neighbours that continue each other, e.g. split by a hole-less
- * overlap, so that listeners see one section per contiguous piece. */
-static void flatview_simplify_from(FlatView *view, unsigned from)
+/*
+ * Merge neighbours that continue each other, e.g. split by a hole-less
+ * overlap, so that listeners see one section per contiguous piece.
+ */
+static void flatrender_simplify(FlatRender *rd)
 {
-    unsigned i, j = from;
+    unsigned i, j = 0;
 
-    for (i = from; i < view->nr; i++) {
-        if (j > 0 && flatrange_can_merge(&view->ranges[j - 1],
-                                         &view->ranges[i])) {
-            view->ranges[j - 1].addr.size =
-                int128_add(view->ranges[j - 1].addr.size,
-                           view->ranges[i].addr.size);
+    for (i = 0; i < rd->nr; i++) {
+        if (j > 0 && flatrange_can_merge(&rd->ranges[j - 1],
+                                         &rd->ranges[i])) {
+            rd->ranges[j - 1].addr.size =
+                int128_add(rd->ranges[j - 1].addr.size,
+                           rd->ranges[i].addr.size);
         } else {
-            view->ranges[j++] = view->ranges[i];
+            rd->ranges[j++] = rd->ranges[i];
         }
     }
-    view->nr = j;
-}
-
-static void flatview_simplify(FlatView *view)
-{
-    flatview_simplify_from(view, 0);
-}
-
-/*
- * A reader that found a range may use its region until it leaves its RCU
- * critical section; the view's references keep the region (and its
- * owner, whose state its callbacks use) alive until then.
- */
-static void flatview_ref_ranges(FlatView *view)
-{
-    unsigned i;
-
-    for (i = 0; i < view->nr; i++) {
-        memory_region_ref(view->ranges[i].mr);
-    }
-}
-
-static FlatView *generate_memory_topology(MemoryRegion *root)
-{
-    FlatView *view = flatview_new(root);
-
-    if (root) {
-        render_memory_region(view, root, int128_zero(),
-                             addrrange_make(int128_zero(), int128_2_64()),
-                             false);
-    }
-    flatview_simplify(view);
-    flatview_ref_ranges(view);
-    return view;
+    rd->nr = j;
 }
 
 /* Room for @n more ranges after the last one. */
-static void flatview_reserve(FlatView *view, unsigned n)
+static void flatrender_reserve(FlatRender *rd, unsigned n)
 {
-    unsigned head = view->ranges - view->buf;
+    unsigned head = rd->ranges - rd->buf;
     unsigned alloc;
     FlatRange *buf;
 
-    if (view->nr_allocated - head - view->nr >= n) {
+    if (rd->nr_allocated - head - rd->nr >= n) {
         return;
     }
-    alloc = MAX(2 * (view->nr + n), 16);
+    alloc = MAX(2 * (rd->nr + n), 16);
     buf = g_new(FlatRange, alloc);
-    if (view->nr) {
-        memcpy(buf, view->ranges, view->nr * sizeof(FlatRange));
+    if (rd->nr) {
+        memcpy(buf, rd->ranges, rd->nr * sizeof(FlatRange));
     }
-    g_free(view->buf);
-    view->buf = buf;
-    view->ranges = buf;
-    view->nr_allocated = alloc;
+    g_free(rd->buf);
+    rd->buf = buf;
+    rd->ranges = buf;
+    rd->nr_allocated = alloc;
 }
 
-/* Append the part of @fr within [@from, @to), merged if it continues. */
-static void flatview_append_clipped(FlatView *view, const FlatRange *fr,
-                                    Int128 from, Int128 to)
+/* Append the part of @fr within [@from, @to). */
+static void flatrender_append_clipped(FlatRender *rd, const FlatRange *fr,
+                                      Int128 from, Int128 to)
 {
     Int128 start = int128_max(fr->addr.start, from);
     Int128 end = int128_min(flatrange_end(fr), to);
@@ -793,41 +989,77 @@ static void flatview_append_clipped(FlatView *view, const FlatRange *fr,
     part.offset_in_region += int128_get64(int128_sub(start,
                                                      fr->addr.start));
     part.addr = addrrange_make(start, int128_sub(end, start));
-    if (view->nr && flatrange_can_merge(&view->ranges[view->nr - 1],
-                                        &part)) {
-        view->ranges[view->nr - 1].addr.size =
-            int128_add(view->ranges[view->nr - 1].addr.size, part.addr.size);
-        return;
+    flatrender_reserve(rd, 1);
+    rd->ranges[rd->nr++] = part;
+}
+
+static FlatView *generate_memory_topology(MemoryRegion *root)
+{
+    FlatView *view = flatview_new(root);
+    FlatRender rd = { 0 };
+
+    if (root) {
+        render_memory_region(&rd, root, int128_zero(),
+                             addrrange_make(int128_zero(), int128_2_64()),
+                             false);
     }
-    flatview_reserve(view, 1);
-    view->ranges[view->nr++] = part;
+    flatrender_simplify(&rd);
+    view->ranges = flatnode_build(rd.ranges, rd.nr);
+    g_free(rd.buf);
+    return view;
+}
+
+/* Append the parts of the ranges of @node within [@from, @to), in order. */
+static void flatnode_append_clipped(FlatRender *rd, FlatNode *node,
+                                    Int128 from, Int128 to)
+{
+    if (node) {
+        flatnode_append_clipped(rd, node->left, from, to);
+        flatrender_append_clipped(rd, &node->fr, from, to);
+        flatnode_append_clipped(rd, node->right, from, to);
+    }
 }
 
 /*
- * Append what @old shows in [@from, @to), above everything in @view: the
- * ranges that lie within are copied in one go (they cannot merge with
- * each other, @old being simplified), the two that may straddle an end
- * one by one.
+ * Render the window @win of @root again in @tree (consumed), the tree of
+ * ranges of @root's view: split off the ranges that reach into the
+ * window or touch it, render the window between what they show on
+ * either side of it (a range that crosses into the window is cut, or
+ * split around it; one next to it may merge with what is rendered), and
+ * join the three parts.  Splits and joins copy the paths down to the
+ * window, O(log n) nodes; the rest of the tree stays shared with the old
+ * view.
  */
-static void flatview_append_old(FlatView *view, FlatView *old, Int128 from,
-                                Int128 to)
+static FlatNode *flatview_render_window(FlatNode *tree, MemoryRegion *root,
+                                        AddrRange win)
 {
-    unsigned i = flatview_find(old, from);
-    unsigned j = flatview_find(old, to);
+    Int128 end = addrrange_end(win);
+    Int128 from = win.start;
+    FlatRender rd = { 0 };
+    FlatNode *node, *lo, *mid, *hi;
 
-    if (i == old->nr || !int128_lt(from, to)) {
-        return;
+    /* From the start of the range that ends at or crosses win.start... */
+    for (node = tree; node; ) {
+        if (int128_lt(flatrange_end(&node->fr), win.start)) {
+            node = node->right;
+        } else {
+            from = int128_min(from, node->fr.addr.start);
+            node = node->left;
+        }
     }
-    flatview_append_clipped(view, &old->ranges[i++], from, to);
-    if (j > i) {
-        flatview_reserve(view, j - i);
-        memcpy(view->ranges + view->nr, old->ranges + i,
-               (j - i) * sizeof(FlatRange));
-        view->nr += j - i;
-    }
-    if (j < old->nr && j >= i) {
-        flatview_append_clipped(view, &old->ranges[j], from, to);
-    }
+    flatnode_split(tree, from, &lo, &mid);
+    /* ... to the range that starts at the end of the window. */
+    flatnode_split(mid, int128_add(end, int128_one()), &mid, &hi);
+
+    flatnode_append_clipped(&rd, mid, int128_zero(), win.start);
+    render_memory_region(&rd, root, int128_zero(), win, false);
+    flatnode_append_clipped(&rd, mid, end, int128_2_64());
+    flatnode_unref(mid);
+    flatrender_simplify(&rd);
+
+    tree = flatnode_join(lo, flatnode_build(rd.ranges, rd.nr));
+    g_free(rd.buf);
+    return flatnode_join(tree, hi);
 }
 
 static int dirty_window_cmp(const void *a, const void *b)
@@ -841,11 +1073,12 @@ static int dirty_window_cmp(const void *a, const void *b)
 /*
  * The view of @root after a transaction that changed only @dirty (see
  * memory_region_mark_dirty()), made from @old, the view of @root before
- * it: the ranges of @old outside the dirty windows are kept, the windows
- * rendered again.  Rendering within a window visits the whole tree but
- * skips, at each region, what lies outside; so unmapping one of a
- * thousand blobs renders one blob's window, not a thousand blobs.  The
- * result is the full render, range for range (memory_flatview_check).
+ * it: the ranges of @old outside the dirty windows are kept, shared with
+ * @old, the windows rendered again.  Rendering within a window visits the
+ * region tree but skips, at each region, what lies outside; so unmapping
+ * one of a thousand blobs renders one blob's window, not a thousand
+ * blobs, and copies O(log n) nodes of the view.  The result is the full
+ * render, range for range (memory_flatview_check).
  * A new reference to @old if no window concerns @root.
  */
 static FlatView *flatview_update(FlatView *old, MemoryRegion *root,
@@ -853,7 +1086,7 @@ static FlatView *flatview_update(FlatView *old, MemoryRegion *root,
 {
     g_autoptr(GArray) wins = g_array_new(false, false, sizeof(AddrRange));
     FlatView *view;
-    Int128 done = int128_zero();
+    FlatNode *tree;
     unsigned i, w, n = 0;
 
     for (i = 0; dirty && i < dirty->len; i++) {
@@ -884,24 +1117,13 @@ static FlatView *flatview_update(FlatView *old, MemoryRegion *root,
         }
     }
 
-    /* Old ranges (or their parts) between the windows, and the windows. */
     view = flatview_new(root);
-    flatview_reserve(view, old->nr + 2 * n);
-    for (w = 0; w <= n; w++) {
-        Int128 stop = w < n ? g_array_index(wins, AddrRange, w).start
-                            : int128_2_64();
-
-        flatview_append_old(view, old, done, stop);
-        if (w < n) {
-            AddrRange win = g_array_index(wins, AddrRange, w);
-            unsigned seam = view->nr ? view->nr - 1 : 0;
-
-            render_memory_region(view, root, int128_zero(), win, false);
-            flatview_simplify_from(view, seam);
-            done = addrrange_end(win);
-        }
+    tree = flatnode_ref(old->ranges);
+    for (w = 0; w < n; w++) {
+        tree = flatview_render_window(tree, root,
+                                      g_array_index(wins, AddrRange, w));
     }
-    flatview_ref_ranges(view);
+    view->ranges = tree;
     view->base = old;
     view->nr_wins = n;
     view->wins = g_memdup2(wins->data, n * sizeof(AddrRange));
@@ -912,13 +1134,13 @@ static FlatView *flatview_update(FlatView *old, MemoryRegion *root,
 FlatRange *flatview_lookup(FlatView *fv, hwaddr addr, Int128 *next)
 {
     Int128 a = int128_make64(addr);
-    unsigned lo = flatview_find(fv, a);
+    FlatRange *fr = flatview_find(fv, a);
 
-    if (lo < fv->nr && int128_le(fv->ranges[lo].addr.start, a)) {
-        return &fv->ranges[lo];
+    if (fr && int128_le(fr->addr.start, a)) {
+        return fr;
     }
     if (next) {
-        *next = lo < fv->nr ? fv->ranges[lo].addr.start : int128_2_64();
+        *next = fr ? fr->addr.start : int128_2_64();
     }
     return NULL;
 }
@@ -949,17 +1171,17 @@ static bool flatrange_equal(const FlatRange *a, const FlatRange *b)
 
 static bool flatview_equal(FlatView *a, FlatView *b)
 {
-    unsigned i;
+    FlatRange *x = flatview_first(a), *y = flatview_first(b);
 
-    if (a->nr != b->nr) {
+    if (flatview_nr_ranges(a) != flatview_nr_ranges(b)) {
         return false;
     }
-    for (i = 0; i < a->nr; i++) {
-        if (!flatrange_equal(&a->ranges[i], &b->ranges[i])) {
+    for (; x && y; x = flatview_next(a, x), y = flatview_next(b, y)) {
+        if (!flatrange_equal(x, y)) {
             return false;
         }
     }
-    return true;
+    return !x && !y;
 }
 
 /* Call @callback of every listener of @as, by priority. */
@@ -1029,17 +1251,16 @@ static void address_space_update_topology_pass(AddressSpace *as,
                                                bool adding, AddrRange span)
 {
     Int128 end = addrrange_end(span);
-    unsigned iold = flatview_find(old, span.start);
-    unsigned inew = flatview_find(new, span.start);
+    FlatRange *frold = flatview_find(old, span.start);
+    FlatRange *frnew = flatview_find(new, span.start);
 
     for (;;) {
-        FlatRange *frold = iold < old->nr &&
-            int128_lt(old->ranges[iold].addr.start, end) ?
-            &old->ranges[iold] : NULL;
-        FlatRange *frnew = inew < new->nr &&
-            int128_lt(new->ranges[inew].addr.start, end) ?
-            &new->ranges[inew] : NULL;
-
+        if (frold && !int128_lt(frold->addr.start, end)) {
+            frold = NULL;
+        }
+        if (frnew && !int128_lt(frnew->addr.start, end)) {
+            frnew = NULL;
+        }
         if (!frold && !frnew) {
             break;
         }
@@ -1054,21 +1275,21 @@ static void address_space_update_topology_pass(AddressSpace *as,
                 MEMORY_LISTENER_UPDATE_REGION(frold, old, as, true,
                                               region_del);
             }
-            iold++;
+            frold = flatview_next(old, frold);
         } else if (frold && frnew && flatrange_equal(frold, frnew)) {
             if (adding) {
                 MEMORY_LISTENER_UPDATE_REGION(frnew, new, as, false,
                                               region_nop);
             }
-            iold++;
-            inew++;
+            frold = flatview_next(old, frold);
+            frnew = flatview_next(new, frnew);
         } else {
             /* Only in new. */
             if (adding) {
                 MEMORY_LISTENER_UPDATE_REGION(frnew, new, as, false,
                                               region_add);
             }
-            inew++;
+            frnew = flatview_next(new, frnew);
         }
     }
 }
@@ -1078,17 +1299,16 @@ static bool flatview_span_close(FlatView *view, AddrRange *span)
 {
     Int128 end = addrrange_end(*span);
     bool grown = false;
-    unsigned i = flatview_find(view, span->start);
+    FlatRange *fr = flatview_find(view, span->start);
 
-    if (i < view->nr &&
-        int128_lt(view->ranges[i].addr.start, span->start)) {
-        span->start = view->ranges[i].addr.start;
+    if (fr && int128_lt(fr->addr.start, span->start)) {
+        span->start = fr->addr.start;
         grown = true;
     }
-    i = flatview_find(view, int128_sub(end, int128_one()));
-    if (i < view->nr && int128_lt(view->ranges[i].addr.start, end) &&
-        int128_gt(flatrange_end(&view->ranges[i]), end)) {
-        end = flatrange_end(&view->ranges[i]);
+    fr = flatview_find(view, int128_sub(end, int128_one()));
+    if (fr && int128_lt(fr->addr.start, end) &&
+        int128_gt(flatrange_end(fr), end)) {
+        end = flatrange_end(fr);
         grown = true;
     }
     span->size = int128_sub(end, span->start);
@@ -1131,12 +1351,12 @@ static GArray *flatview_changed_spans(FlatView *old, FlatView *new)
     return spans;
 }
 
-/* The first range of @view from @i on that starts outside @spans. */
-static unsigned flatview_skip_spans(FlatView *view, unsigned i,
-                                    GArray *spans)
+/* @fr, or the first range of @view after it that starts outside @spans. */
+static FlatRange *flatview_skip_spans(FlatView *view, FlatRange *fr,
+                                      GArray *spans)
 {
-    for (; i < view->nr; i++) {
-        Int128 start = view->ranges[i].addr.start;
+    for (; fr; fr = flatview_next(view, fr)) {
+        Int128 start = fr->addr.start;
         unsigned s;
 
         for (s = 0; s < spans->len; s++) {
@@ -1151,24 +1371,26 @@ static unsigned flatview_skip_spans(FlatView *view, unsigned i,
             break;
         }
     }
-    return i;
+    return fr;
 }
 
 /* For memory_flatview_check: @old and @new match outside @spans. */
 static bool flatview_equal_outside(FlatView *old, FlatView *new,
                                    GArray *spans)
 {
-    unsigned i = 0, j = 0;
+    FlatRange *x = flatview_first(old), *y = flatview_first(new);
 
-    for (;; i++, j++) {
-        i = flatview_skip_spans(old, i, spans);
-        j = flatview_skip_spans(new, j, spans);
-        if (i == old->nr || j == new->nr) {
-            return i == old->nr && j == new->nr;
+    for (;;) {
+        x = flatview_skip_spans(old, x, spans);
+        y = flatview_skip_spans(new, y, spans);
+        if (!x || !y) {
+            return !x && !y;
         }
-        if (!flatrange_equal(&old->ranges[i], &new->ranges[j])) {
+        if (!flatrange_equal(x, y)) {
             return false;
         }
+        x = flatview_next(old, x);
+        y = flatview_next(new, y);
     }
 }
 
@@ -1582,15 +1804,14 @@ static void listener_add_address_space(MemoryListener *listener,
                                        AddressSpace *as)
 {
     FlatView *view = as->current_map;
-    unsigned i;
+    FlatRange *fr;
 
     if (listener->begin) {
         listener->begin(listener);
     }
     if (listener->region_add) {
-        for (i = 0; i < view->nr; i++) {
-            MemoryRegionSection section =
-                section_from_flat_range(&view->ranges[i], view);
+        for (fr = flatview_first(view); fr; fr = flatview_next(view, fr)) {
+            MemoryRegionSection section = section_from_flat_range(fr, view);
 
             listener->region_add(listener, &section);
         }
@@ -1604,15 +1825,14 @@ static void listener_del_address_space(MemoryListener *listener,
                                        AddressSpace *as)
 {
     FlatView *view = as->current_map;
-    unsigned i;
+    FlatRange *fr;
 
     if (listener->begin) {
         listener->begin(listener);
     }
     if (listener->region_del) {
-        for (i = 0; i < view->nr; i++) {
-            MemoryRegionSection section =
-                section_from_flat_range(&view->ranges[i], view);
+        for (fr = flatview_first(view); fr; fr = flatview_next(view, fr)) {
+            MemoryRegionSection section = section_from_flat_range(fr, view);
 
             listener->region_del(listener, &section);
         }

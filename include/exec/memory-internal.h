@@ -24,20 +24,39 @@ typedef struct FlatRange {
 } FlatRange;
 
 /*
- * The rendered memory map of an AddressSpace: @ranges sorted by address,
- * not overlapping.  Each range holds a memory_region_ref() on its region,
- * dropped when the view is destroyed, which happens one grace period after
- * the last flatview_unref().
+ * A node of a FlatView's tree of ranges: a treap, ordered by address
+ * and, by @prio, a heap.  A view made from another by an update shares
+ * every subtree the update did not touch and copies only the paths to
+ * what changed, so unmapping one of n regions costs O(log n) nodes, not
+ * a copy of n ranges.  Each node holds a memory_region_ref() on its
+ * region.  @ref counts the views and parent nodes that hold the node; it
+ * changes only under the BQL (commits, and flatview_destroy() in the
+ * call_rcu thread).  Readers only follow the pointers: a published node
+ * never changes.
+ */
+typedef struct FlatNode FlatNode;
+struct FlatNode {
+    /* First: flatview_lookup() returns &node->fr. */
+    FlatRange fr;
+    FlatNode *left;
+    FlatNode *right;
+    unsigned ref;
+    /* Nodes in this subtree. */
+    unsigned size;
+    uint32_t prio;
+};
+
+/*
+ * The rendered memory map of an AddressSpace: ranges sorted by address,
+ * not overlapping, in the tree @ranges.  A view is destroyed one grace
+ * period after the last flatview_unref(); its nodes that no other view
+ * shares go with it and drop their region references.
  */
 struct FlatView {
     /* First, for call_rcu(). */
     struct rcu_head rcu;
     unsigned ref;
-    /* nr ranges from ranges on, in buf (nr_allocated ranges long). */
-    FlatRange *ranges;
-    unsigned nr;
-    FlatRange *buf;
-    unsigned nr_allocated;
+    FlatNode *ranges;
     MemoryRegion *root;
     /*
      * Set by an update in place (flatview_update()) in commit round
@@ -62,6 +81,14 @@ void flatview_unref(FlatView *view);
  * rendering it again is compared with a full render, which must match.
  */
 extern bool memory_flatview_check;
+
+/*
+ * For tests: FlatNodes made so far (rendered, or copied by an update),
+ * and the number of ranges in @view and the height of its tree.
+ */
+extern uint64_t memory_flatnodes_made;
+unsigned flatview_nr_ranges(FlatView *view);
+unsigned flatview_height(FlatView *view);
 
 /* The current view of @as; the caller is inside rcu_read_lock(). */
 static inline FlatView *address_space_to_flatview(AddressSpace *as)

@@ -368,6 +368,16 @@ static inline void fuzz_dma_read_cb(size_t addr, size_t len,
 FlatView *address_space_get_flatview(AddressSpace *as);
 
 /*
+ * Call @cb on each range of @fv, by address, until it returns true:
+ * where the range starts, its length, the region it shows and the offset
+ * into that region.  The caller holds a reference on @fv or is inside
+ * an RCU critical section.
+ */
+typedef bool (*flatview_cb)(Int128 start, Int128 len, const MemoryRegion *mr,
+                            hwaddr offset_in_region, void *opaque);
+void flatview_for_each_range(FlatView *fv, flatview_cb cb, void *opaque);
+
+/*
  * MemoryRegionCache: [addr, addr + len) of an AddressSpace as it was
  * when the cache was made, for repeated accesses (virtio rings, a CPU's
  * view of memory during an execution slice).  It holds a reference on

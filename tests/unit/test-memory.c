@@ -358,6 +358,111 @@ static void test_alias(void)
  * address order, so that the FlatView grows and takes ranges at its
  * front, back and middle; then some removed and one put over the rest.
  */
+/*
+ * An update copies only the paths to what changed: unmapping one of 1024
+ * regions makes O(log n) nodes, and the view before it, which a reader
+ * may still hold, shows every range as it was.
+ */
+static void test_node_sharing(void)
+{
+    enum { N = 1024 };
+    MemoryRegion *mr[N];
+    FlatView *before, *after;
+    uint64_t made;
+    unsigned height, i;
+    char name[16];
+
+    fixture_init(N * 0x100);
+    for (i = 0; i < N; i++) {
+        snprintf(name, sizeof(name), "r%u", i);
+        mr[i] = t_ram(name, 0x100);
+        memory_region_add_subregion(fx.root, i * 0x100, mr[i]);
+    }
+    before = address_space_get_flatview(&fx.as);
+    g_assert_cmpuint(flatview_nr_ranges(before), ==, N);
+    height = flatview_height(before);
+    /* A treap of random priorities: about 2.5 log2(n) high, seldom more. */
+    g_assert_cmpuint(height, <=, 4 * 10);
+
+    /* No full render for the check here: it would count n nodes. */
+    memory_flatview_check = false;
+    made = memory_flatnodes_made;
+    memory_region_del_subregion(fx.root, mr[N / 2]);
+    after = address_space_get_flatview(&fx.as);
+    g_assert_true(after != before);
+    g_assert_cmpuint(flatview_nr_ranges(after), ==, N - 1);
+    /* Two splits and two joins, each a path from the root at most. */
+    g_assert_cmpuint(memory_flatnodes_made - made, <=, 4 * height);
+
+    made = memory_flatnodes_made;
+    memory_region_transaction_begin();
+    memory_region_set_enabled(mr[10], false);
+    memory_region_set_enabled(mr[N - 10], false);
+    memory_region_transaction_commit();
+    g_assert_cmpuint(memory_flatnodes_made - made, <=, 2 * 4 * height);
+    memory_flatview_check = true;
+
+    for (i = 0; i < N; i++) {
+        FlatRange *fr = flatview_lookup(before, i * 0x100 + 0x80, NULL);
+
+        g_assert_nonnull(fr);
+        g_assert_true(fr->mr == mr[i]);
+        g_assert_cmpuint(int128_get64(fr->addr.start), ==, i * 0x100);
+        fr = flatview_lookup(after, i * 0x100 + 0x80, NULL);
+        g_assert_true(i == N / 2 ? !fr : fr && fr->mr == mr[i]);
+    }
+    g_assert_null(flatview_lookup(address_space_to_flatview(&fx.as),
+                                  10 * 0x100, NULL));
+    flatview_unref(before);
+    flatview_unref(after);
+    fixture_fini();
+}
+
+typedef struct RangeWalk {
+    GString *seen;
+    unsigned stop_after;
+} RangeWalk;
+
+static bool range_walk_cb(Int128 start, Int128 len, const MemoryRegion *mr,
+                          hwaddr offset, void *opaque)
+{
+    RangeWalk *w = opaque;
+
+    g_string_append_printf(w->seen, "%s%s@%" PRIx64 "+%" PRIx64 ":%" PRIx64,
+                           w->seen->len ? " " : "", mr->name,
+                           int128_get64(start), int128_get64(len), offset);
+    return !--w->stop_after;
+}
+
+/* flatview_for_each_range() goes by address and stops when asked. */
+static void test_for_each_range(void)
+{
+    RangeWalk w = { g_string_new(NULL), 100 };
+    MemoryRegion *a, *b, *c;
+    FlatView *fv;
+
+    fixture_init(0x10000);
+    a = t_ram("a", 0x1000);
+    b = t_ram("b", 0x100);
+    c = t_ram("c", 0x100);
+    memory_region_add_subregion(fx.root, 0x4000, c);
+    memory_region_add_subregion(fx.root, 0x1000, a);
+    memory_region_add_subregion_overlap(fx.root, 0x1800, b, 1);
+    fv = address_space_get_flatview(&fx.as);
+
+    flatview_for_each_range(fv, range_walk_cb, &w);
+    g_assert_cmpstr(w.seen->str, ==,
+                    "a@1000+800:0 b@1800+100:0 a@1900+700:900 c@4000+100:0");
+    g_string_truncate(w.seen, 0);
+    w.stop_after = 2;
+    flatview_for_each_range(fv, range_walk_cb, &w);
+    g_assert_cmpstr(w.seen->str, ==, "a@1000+800:0 b@1800+100:0");
+
+    flatview_unref(fv);
+    g_string_free(w.seen, true);
+    fixture_fini();
+}
+
 static void test_many(void)
 {
     GString *expected = g_string_new(NULL);
@@ -1875,6 +1980,8 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/flatview/full-range", test_full_range);
     g_test_add_func("/memory/flatview/many", test_many);
     g_test_add_func("/memory/flatview/shared", test_shared_view);
+    g_test_add_func("/memory/flatview/node-sharing", test_node_sharing);
+    g_test_add_func("/memory/flatview/for-each", test_for_each_range);
     g_test_add_func("/memory/transaction/coalesce", test_transaction);
     g_test_add_func("/memory/listener/order", test_listener);
     g_test_add_func("/memory/listener/changed-only", test_listener_changed);

@@ -172,28 +172,31 @@ static void dma_patterns_clear(void)
 
 /* Ranges of fuzzed regions */
 
+static bool fuzzable_range_add(Int128 start, Int128 len,
+                               const MemoryRegion *mr, hwaddr offset,
+                               void *opaque)
+{
+    GArray *ranges = opaque;
+    IoRange r;
+
+    if (g_hash_table_contains(fuzzable_mrs, mr) && !mr->ram &&
+        int128_nz(len)) {
+        r.addr = int128_get64(start);
+        r.size = int128_ge(len, int128_2_64()) ? UINT64_MAX
+                                               : int128_get64(len);
+        g_array_append_val(ranges, r);
+    }
+    return false;
+}
+
 /* The ranges of @as where a fuzzed region is mapped, by address. */
 static GArray *fuzzable_ranges(AddressSpace *as)
 {
     GArray *ranges = g_array_new(false, false, sizeof(IoRange));
-    FlatView *fv;
-    unsigned i;
 
     RCU_READ_LOCK_GUARD();
-    fv = address_space_to_flatview(as);
-    for (i = 0; i < fv->nr; i++) {
-        FlatRange *fr = &fv->ranges[i];
-        IoRange r;
-
-        if (!g_hash_table_contains(fuzzable_mrs, fr->mr) ||
-            fr->mr->ram || !int128_nz(fr->addr.size)) {
-            continue;
-        }
-        r.addr = int128_get64(fr->addr.start);
-        r.size = int128_ge(fr->addr.size, int128_2_64())
-                 ? UINT64_MAX : int128_get64(fr->addr.size);
-        g_array_append_val(ranges, r);
-    }
+    flatview_for_each_range(address_space_to_flatview(as),
+                            fuzzable_range_add, ranges);
     return ranges;
 }
 
