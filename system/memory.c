@@ -219,7 +219,7 @@ static void memory_region_finalize(Object *obj)
         QTAILQ_REMOVE(&aliases, mr, aliases_link);
     }
     if (mr->subregions_by_addr) {
-        g_ptr_array_free(mr->subregions_by_addr, true);
+        g_sequence_free(mr->subregions_by_addr);
         mr->subregions_by_addr = NULL;
     }
     mr->destructor(mr);
@@ -833,42 +833,60 @@ static int subregion_render_cmp(const void *a, const void *b)
     if (x->priority != y->priority) {
         return x->priority > y->priority ? -1 : 1;
     }
-    return x->subregion_seq > y->subregion_seq ? -1 :
-           x->subregion_seq < y->subregion_seq;
+    return x->subregion_key.seq > y->subregion_key.seq ? -1 :
+           x->subregion_key.seq < y->subregion_key.seq;
+}
+
+/* By address, then by the order they were added. */
+static int subregion_key_cmp(gconstpointer a, gconstpointer b,
+                             gpointer opaque)
+{
+    const SubregionKey *x = a, *y = b;
+
+    if (x->addr != y->addr) {
+        return x->addr < y->addr ? -1 : 1;
+    }
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static MemoryRegion *subregion_index_get(GSequenceIter *it)
+{
+    return container_of(g_sequence_get(it), MemoryRegion, subregion_key);
 }
 
 /*
  * Render the subregions of @mr (whose offset 0 is at @base) that can
  * reach into @clip, in list order: those that start in
- * [clip - the largest subregion size, clip end), found by binary search
- * in subregions_by_addr.  Re-rendering the window of one unmapped blob
- * then looks at that blob's neighbours, not at every blob.
+ * [clip - the largest subregion size, clip end), found in
+ * subregions_by_addr in O(log n).  Re-rendering the window of one
+ * unmapped blob then looks at that blob's neighbours, not at every blob.
  */
 static void render_subregions_indexed(FlatRender *rd, MemoryRegion *mr,
                                       Int128 base, AddrRange clip,
                                       bool readonly)
 {
-    GPtrArray *by_addr = mr->subregions_by_addr;
     Int128 lo = int128_sub(int128_sub(clip.start, base),
                            mr->subregions_max_size);
     Int128 hi = int128_sub(addrrange_end(clip), base);
     g_autoptr(GPtrArray) found = g_ptr_array_new();
-    unsigned l = 0, h = by_addr->len, i;
+    GSequenceIter *it;
+    unsigned i;
 
-    while (l < h) {
-        unsigned mid = l + (h - l) / 2;
-        MemoryRegion *sub = g_ptr_array_index(by_addr, mid);
+    if (!int128_gt(lo, int128_zero())) {
+        it = g_sequence_get_begin_iter(mr->subregions_by_addr);
+    } else if (int128_lt(lo, int128_2_64())) {
+        /* Before the first key at lo: no region was added at seq 0. */
+        SubregionKey probe = { int128_get64(lo), 0 };
 
-        if (int128_lt(int128_make64(sub->addr), lo)) {
-            l = mid + 1;
-        } else {
-            h = mid;
-        }
+        it = g_sequence_search(mr->subregions_by_addr, &probe,
+                               subregion_key_cmp, NULL);
+    } else {
+        return;
     }
-    for (i = l; i < by_addr->len; i++) {
-        MemoryRegion *sub = g_ptr_array_index(by_addr, i);
+    for (; !g_sequence_iter_is_end(it); it = g_sequence_iter_next(it)) {
+        MemoryRegion *sub = subregion_index_get(it);
 
-        if (!int128_lt(int128_make64(sub->addr), hi)) {
+        if (!int128_lt(int128_make64(sub->subregion_key.addr), hi)) {
             break;
         }
         g_ptr_array_add(found, sub);
@@ -909,7 +927,7 @@ static void render_memory_region(FlatRender *rd, MemoryRegion *mr,
     }
 
     if (mr->subregions_by_addr &&
-        mr->subregions_by_addr->len >= RENDER_INDEX_MIN &&
+        g_sequence_get_length(mr->subregions_by_addr) >= RENDER_INDEX_MIN &&
         int128_lt(clip.size, mr->size)) {
         render_subregions_indexed(rd, mr, base, clip, readonly);
     } else {
@@ -1595,53 +1613,28 @@ void memory_region_transaction_commit(void)
 
 /* Topology */
 
-/* The first subregion of @mr, by address, at or above @addr. */
-static unsigned subregion_index_find(MemoryRegion *mr, hwaddr addr)
-{
-    GPtrArray *by_addr = mr->subregions_by_addr;
-    unsigned lo = 0, hi = by_addr->len;
-
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-        MemoryRegion *sub = g_ptr_array_index(by_addr, mid);
-
-        if (sub->addr < addr) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
-}
-
 static void subregion_index_add(MemoryRegion *mr, MemoryRegion *subregion)
 {
     static uint64_t seq;
 
     if (!mr->subregions_by_addr) {
-        mr->subregions_by_addr = g_ptr_array_new();
+        mr->subregions_by_addr = g_sequence_new(NULL);
     }
-    subregion->subregion_seq = ++seq;
-    g_ptr_array_insert(mr->subregions_by_addr,
-                       subregion_index_find(mr, subregion->addr),
-                       subregion);
+    subregion->subregion_key.addr = subregion->addr;
+    subregion->subregion_key.seq = ++seq;
+    subregion->subregion_iter =
+        g_sequence_insert_sorted(mr->subregions_by_addr,
+                                 &subregion->subregion_key,
+                                 subregion_key_cmp, NULL);
     mr->subregions_max_size = int128_max(mr->subregions_max_size,
                                          subregion->size);
 }
 
-static void subregion_index_del(MemoryRegion *mr, MemoryRegion *subregion)
+static void subregion_index_del(MemoryRegion *subregion)
 {
-    GPtrArray *by_addr = mr->subregions_by_addr;
-    unsigned i = subregion_index_find(mr, subregion->addr);
-
-    /* Among equal addresses; a moved region has its new address already. */
-    while (i < by_addr->len && g_ptr_array_index(by_addr, i) != subregion) {
-        i++;
-    }
-    if (i == by_addr->len) {
-        g_ptr_array_find(by_addr, subregion, &i);
-    }
-    g_ptr_array_remove_index(by_addr, i);
+    /* By its place, not its key: a moved region has its new address. */
+    g_sequence_remove(subregion->subregion_iter);
+    subregion->subregion_iter = NULL;
 }
 
 static void memory_region_update_container_subregions(MemoryRegion *subregion)
@@ -1704,7 +1697,7 @@ void memory_region_del_subregion(MemoryRegion *mr, MemoryRegion *subregion)
     memory_region_mark_dirty(subregion);
     subregion->container = NULL;
     QTAILQ_REMOVE(&mr->subregions, subregion, subregions_link);
-    subregion_index_del(mr, subregion);
+    subregion_index_del(subregion);
     /*
      * The container's reference.  FlatViews still showing the region
      * hold their own, so it stays alive for their readers.

@@ -109,6 +109,15 @@ typedef struct MemoryRegionOps {
 } MemoryRegionOps;
 
 /* Fields are private to system/; use the accessors below. */
+/*
+ * A subregion's key in its container's index by address: its address
+ * when it was added, and the order in which it was (system/memory.c).
+ */
+typedef struct SubregionKey {
+    hwaddr addr;
+    uint64_t seq;
+} SubregionKey;
+
 struct MemoryRegion {
     Object parent_obj;
 
@@ -136,12 +145,14 @@ struct MemoryRegion {
     QTAILQ_ENTRY(MemoryRegion) subregions_link;
     /*
      * The same subregions by address, for rendering a window of a
-     * container with many (system/memory.c): the largest size any of them
-     * had, and the order in which each was added.
+     * container with many (system/memory.c): a balanced tree of their
+     * subregion_key, and the largest size any of them had.  Then this
+     * region's key and its place in its container's tree.
      */
-    GPtrArray *subregions_by_addr;
+    GSequence *subregions_by_addr;
     Int128 subregions_max_size;
-    uint64_t subregion_seq;
+    SubregionKey subregion_key;
+    GSequenceIter *subregion_iter;
     /* In system/memory.c's list of all aliases, if this is one. */
     QTAILQ_ENTRY(MemoryRegion) aliases_link;
     const char *name;
