@@ -66,6 +66,8 @@ struct virtio_gpu_virgl_hostmem_region {
     bool unmapping;
     /* Step 2 happened: the region is finalised. */
     bool finish_unmapping;
+    /* Its place in VirtIOGPUGL.hostmem_blobs while in hostmem. */
+    GSequenceIter *hostmem_iter;
 };
 
 /* virglrenderer returns errno values with either sign. */
@@ -174,21 +176,36 @@ static void virtio_gpu_virgl_hostmem_region_free(void *obj)
     qemu_bh_schedule(gl->cmdq_resume_bh);
 }
 
-/* Does [@offset, @offset + @size) overlap a mapped blob? */
-static bool virtio_gpu_virgl_hostmem_busy(VirtIOGPUBase *b, uint64_t offset,
+/* Blobs in hostmem by offset: the elements point at their mr.addr. */
+static int virtio_gpu_virgl_hostmem_cmp(gconstpointer a, gconstpointer b,
+                                        gpointer opaque)
+{
+    const hwaddr *x = a, *y = b;
+
+    return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * Does [@offset, @offset + @size) overlap a mapped blob?  Mapped blobs do
+ * not overlap each other, so of those that start at or below the last
+ * byte, the last one reaches highest: one search, O(log n) in the blobs
+ * mapped.  g_sequence_search() returns the position after the elements
+ * equal to the key, so the one before it is that blob.
+ */
+static bool virtio_gpu_virgl_hostmem_busy(VirtIOGPUGL *gl, uint64_t offset,
                                           uint64_t size)
 {
-    MemoryRegion *sub;
+    hwaddr last = offset + size - 1;
+    GSequenceIter *it = g_sequence_search(gl->hostmem_blobs, &last,
+                                          virtio_gpu_virgl_hostmem_cmp, NULL);
+    MemoryRegion *mr;
 
-    QTAILQ_FOREACH(sub, &b->hostmem.subregions, subregions_link) {
-        uint64_t start = sub->addr;
-        uint64_t end = start + memory_region_size(sub);
-
-        if (offset < end && start < offset + size) {
-            return true;
-        }
+    if (g_sequence_iter_is_begin(it)) {
+        return false;
     }
-    return false;
+    mr = container_of((hwaddr *)g_sequence_get(g_sequence_iter_prev(it)),
+                      MemoryRegion, addr);
+    return offset < mr->addr + memory_region_size(mr);
 }
 
 /*
@@ -222,7 +239,7 @@ virtio_gpu_virgl_map_resource_blob(VirtIOGPU *g,
         virgl_renderer_resource_unmap(res->base.resource_id);
         return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
     }
-    if (virtio_gpu_virgl_hostmem_busy(b, offset, size)) {
+    if (virtio_gpu_virgl_hostmem_busy(VIRTIO_GPU_GL(g), offset, size)) {
         qemu_log_mask(LOG_GUEST_ERROR, "%s: 0x%" PRIx64 "+0x%" PRIx64
                       " overlaps a mapped blob\n", __func__, offset, size);
         virgl_renderer_resource_unmap(res->base.resource_id);
@@ -238,6 +255,9 @@ virtio_gpu_virgl_map_resource_blob(VirtIOGPU *g,
     /* Set after init, which resets the object: finalisation calls it. */
     OBJECT(mr)->free = virtio_gpu_virgl_hostmem_region_free;
     memory_region_add_subregion(&b->hostmem, offset, mr);
+    vmr->hostmem_iter =
+        g_sequence_insert_sorted(VIRTIO_GPU_GL(g)->hostmem_blobs, &mr->addr,
+                                 virtio_gpu_virgl_hostmem_cmp, NULL);
     memory_region_set_enabled(mr, true);
 
     trace_virtio_gpu_cmd_res_map_blob(res->base.resource_id, vmr, mr);
@@ -288,6 +308,8 @@ virtio_gpu_virgl_unmap_resource_blob(VirtIOGPU *g,
         /* Step 1: the region's free hook undoes this in step 2. */
         vmr->unmapping = true;
         b->renderer_blocked++;
+        g_sequence_remove(vmr->hostmem_iter);
+        vmr->hostmem_iter = NULL;
 
         /*
          * Readers of the old memory map keep the region alive; once
@@ -1335,6 +1357,7 @@ bool virtio_gpu_virgl_init(VirtIOGPU *g, Error **errp)
                                                virtio_gpu_virgl_resume_cmdq_bh,
                                                g);
     gl->contexts = g_hash_table_new(NULL, NULL);
+    gl->hostmem_blobs = g_sequence_new(NULL);
     return true;
 }
 

@@ -1154,6 +1154,56 @@ static void test_bad_blob_cmds(void)
     fixture_stop(&f);
 }
 
+/*
+ * A blob may touch mapped ones but not overlap them: not the one below
+ * it, not the one above it, not one it covers.
+ */
+static void test_map_neighbours(void)
+{
+    enum {
+        BAD = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+        OK = VIRTIO_GPU_RESP_OK_MAP_INFO,
+    };
+    /* Blobs 1 and 2 at 2 and 4 times BLOB_SIZE; blob 3 tries these. */
+    static const struct {
+        uint64_t offset;
+        uint32_t expect;
+    } cases[] = {
+        { 2 * BLOB_SIZE - BLOB_SIZE / 2, BAD },
+        { 3 * BLOB_SIZE - BLOB_SIZE / 2, BAD },
+        { 4 * BLOB_SIZE - BLOB_SIZE / 2, BAD },
+        { 4 * BLOB_SIZE, BAD },
+        { BLOB_SIZE, OK },
+        { 3 * BLOB_SIZE, OK },
+        { 5 * BLOB_SIZE, OK },
+    };
+    Fixture f;
+    size_t i;
+
+    if (!fixture_start_blob(&f)) {
+        return;
+    }
+    gpu_ctx_create(&f, 1);
+    blob_create_map(&f, 1, 2 * BLOB_SIZE);
+    blob_create_map(&f, 2, 4 * BLOB_SIZE);
+    virtio_gpu_create_host3d_blob(f.gpu, 1, 3, 3, BLOB_SIZE);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        g_test_message("blob 3 at 0x%" PRIx64, cases[i].offset);
+        g_assert_cmphex(virtio_gpu_map_blob(f.gpu, 3, cases[i].offset, NULL),
+                        ==, cases[i].expect);
+        if (cases[i].expect == OK) {
+            g_assert_cmphex(virtio_gpu_unmap_blob(f.gpu, 3), ==,
+                            VIRTIO_GPU_RESP_OK_NODATA);
+        }
+    }
+    /* Unmapped blobs free their place. */
+    g_assert_cmphex(virtio_gpu_unmap_blob(f.gpu, 1), ==,
+                    VIRTIO_GPU_RESP_OK_NODATA);
+    g_assert_cmphex(virtio_gpu_map_blob(f.gpu, 3, 2 * BLOB_SIZE, NULL), ==,
+                    VIRTIO_GPU_RESP_OK_MAP_INFO);
+    fixture_stop(&f);
+}
+
 /* blob=off, and blob=on without hostmem: blobs refused, device fine. */
 static void test_blob_disabled(void)
 {
@@ -1256,6 +1306,8 @@ int main(int argc, char **argv)
     g_test_add_func("/x86_64/virtio-gpu-gl/blob/disabled",
                     test_blob_disabled);
     g_test_add_func("/x86_64/virtio-gpu-gl/blob/guest", test_blob_guest);
+    g_test_add_func("/x86_64/virtio-gpu-gl/blob/map-neighbours",
+                    test_map_neighbours);
     g_test_add_func("/x86_64/virtio-gpu-gl/blob/bad-commands",
                     test_bad_blob_cmds);
 

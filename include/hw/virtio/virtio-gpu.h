@@ -268,6 +268,8 @@ struct VirtIOGPUGL {
 
     /* Live contexts: ctx_id -> capset id (0: created without one). */
     GHashTable *contexts;
+    /* The blobs in hostmem, by offset (virtio-gpu-virgl.c). */
+    GSequence *hostmem_blobs;
     /*
      * Blobs whose region is leaving the memory map while no command
      * waits for it (their resource was destroyed by a reset): finished
