@@ -108,7 +108,6 @@ typedef struct MemoryRegionOps {
     } impl;
 } MemoryRegionOps;
 
-/* Fields are private to system/; use the accessors below. */
 /*
  * A subregion's key in its container's index by address: its address
  * when it was added, and the order in which it was (system/memory.c).
@@ -118,6 +117,7 @@ typedef struct SubregionKey {
     uint64_t seq;
 } SubregionKey;
 
+/* Fields are private to system/; use the accessors below. */
 struct MemoryRegion {
     Object parent_obj;
 
