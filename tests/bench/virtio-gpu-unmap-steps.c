@@ -4,7 +4,7 @@
  * the hostmem BAR, step by step:
  *
  *   virtio-gpu-unmap-steps [-b BLOBS] [-n CYCLES] [-p POLL_US]
- *                          [-t TRACE_FILE]
+ *                          [-t TRACE_FILE [-e]]
  *
  * It creates BLOBS + 1 HOST3D blobs of 4 KiB in one context, maps BLOBS
  * of them side by side, then CYCLES times maps the last one after them
@@ -36,6 +36,13 @@
  *   5 virtio_gpu_cmd_done                       virglrenderer unmapped the
  *                                               blob; answered
  *
+ * Each trace line is written, and flushed, after its timestamp is taken,
+ * so each step includes one write.  With -e only the events at the ends
+ * of the whole unmap are traced (0, 4 and 5: two writes on the path
+ * instead of five), and only the median of the whole ("total_us", which
+ * is printed in both modes) is meaningful: the difference between the two
+ * totals is what three trace lines cost.
+ *
  * Exit status 77 when the emulator has no virtio-gpu-gl-pci.
  */
 
@@ -63,6 +70,13 @@ static const char *const step_events[] = {
 };
 #define NR_STEPS ARRAY_SIZE(step_events)
 
+/* -e: the events at the ends of an unmap only. */
+static const char *const end_events[] = {
+    "virtio_gpu_cmd_res_unmap_blob",
+    "virtio_gpu_cmd_res_unmap_blob",
+    "virtio_gpu_cmd_done",
+};
+
 static double median(double *v, int n)
 {
     qsort(v, n, sizeof(*v), bench_cmp_double);
@@ -71,10 +85,13 @@ static double median(double *v, int n)
 
 /*
  * "PID@SEC.USEC:EVENT ARGS" lines: for every unmap (which starts with
- * res_unmap_blob, finish 0), the time of each step, and the median of
- * each step's duration, printed as "steps step<i>_us VALUE".
+ * res_unmap_blob, finish 0), the time of each of the @nr @events, and the
+ * median of the time between consecutive ones, printed as
+ * "steps step<i>_us VALUE" (for step_events), and of the whole,
+ * "steps total_us VALUE".
  */
-static void report_trace(const char *path, int cycles)
+static void report_trace(const char *path, int cycles,
+                         const char *const *events, int nr)
 {
     g_autofree char *text = NULL;
     g_auto(GStrv) lines = NULL;
@@ -97,8 +114,8 @@ static void report_trace(const char *path, int cycles)
             continue;
         }
         len = strcspn(name, " ");
-        if (len == strlen(step_events[0]) &&
-            !strncmp(name, step_events[0], len) &&
+        if (len == strlen(events[0]) &&
+            !strncmp(name, events[0], len) &&
             strstr(name, "finish_unmapping 0")) {
             unmap++;
             step = 0;
@@ -106,26 +123,32 @@ static void report_trace(const char *path, int cycles)
                 break;
             }
         }
-        if (unmap < 0 || step >= NR_STEPS ||
-            len != strlen(step_events[step]) ||
-            strncmp(name, step_events[step], len)) {
+        if (unmap < 0 || step >= nr || len != strlen(events[step]) ||
+            strncmp(name, events[step], len)) {
             continue;
         }
         t[unmap][step++] = g_ascii_strtod(at + 1, NULL) * 1e6;
-        if (step == NR_STEPS) {
+        if (step == nr) {
             n = unmap + 1;
         }
     }
-    for (step = 1; step < NR_STEPS; step++) {
+    for (step = 1; step <= nr; step++) {
+        /* step == nr: the whole unmap, from the first event to the last */
+        int from = step < nr ? step - 1 : 0, to = step < nr ? step : nr - 1;
         int k = 0;
 
+        if (step < nr && events != step_events) {
+            continue;
+        }
         for (i = 0; i < n; i++) {
-            if (t[i][NR_STEPS - 1]) {
-                d[k++] = t[i][step] - t[i][step - 1];
+            if (t[i][nr - 1]) {
+                d[k++] = t[i][to] - t[i][from];
             }
         }
-        if (k) {
+        if (k && step < nr) {
             printf("steps step%d_us %.1f\n", step, median(d, k));
+        } else if (k) {
+            printf("steps total_us %.1f\n", median(d, k));
         }
     }
     printf("steps traced_unmaps %d\n", n);
@@ -135,6 +158,8 @@ static void report_trace(const char *path, int cycles)
 int main(int argc, char **argv)
 {
     int blobs = 64, cycles = 50, poll_us = 0, opt, i;
+    const char *const *events = step_events;
+    int nr_events = NR_STEPS;
     const char *trace = NULL;
     g_autofree char *trace_args = NULL;
     g_autofree double *unmap_us = NULL, *map_us = NULL;
@@ -142,7 +167,7 @@ int main(int argc, char **argv)
     QVirtioGPU *gpu;
     BenchLoad load;
 
-    while ((opt = getopt(argc, argv, "b:n:p:t:")) != -1) {
+    while ((opt = getopt(argc, argv, "b:n:p:t:e")) != -1) {
         switch (opt) {
         case 'b':
             blobs = atoi(optarg);
@@ -155,6 +180,10 @@ int main(int argc, char **argv)
             break;
         case 't':
             trace = optarg;
+            break;
+        case 'e':
+            events = end_events;
+            nr_events = ARRAY_SIZE(end_events);
             break;
         default:
             goto usage;
@@ -173,8 +202,8 @@ int main(int argc, char **argv)
     if (trace) {
         GString *s = g_string_new(NULL);
 
-        for (i = 0; i < NR_STEPS; i++) {
-            g_string_append_printf(s, " -trace %s", step_events[i]);
+        for (i = 0; i < nr_events; i++) {
+            g_string_append_printf(s, " -trace %s", events[i]);
         }
         g_string_append_printf(s, " -trace file=%s", trace);
         trace_args = g_string_free(s, false);
@@ -251,12 +280,12 @@ int main(int argc, char **argv)
     printf("steps wall_s %.2f\n", load.wall);
     printf("steps loaded %d\n", bench_load_busy(&load));
     if (trace && cycles) {
-        report_trace(trace, cycles);
+        report_trace(trace, cycles, events, nr_events);
     }
     return 0;
 
 usage:
     fprintf(stderr, "usage: %s [-b BLOBS] [-n CYCLES] [-p POLL_US] "
-            "[-t TRACE_FILE]\n", argv[0]);
+            "[-t TRACE_FILE [-e]]\n", argv[0]);
     return 2;
 }
